@@ -1,0 +1,77 @@
+// Plain rows the stores read and write; no SQL and no protobuf here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace rms::storage {
+
+// One migration task. `config_json` is the task's configuration as a JSON object (jsonb in
+// PostgreSQL); passwords inside it are already encrypted by the caller.
+struct TaskRecord {
+  std::string id;
+  std::string project_id;
+  std::string name;
+  std::string description;
+  std::string kind;           // "online_migration" | "backupfile_import"
+  std::string job_id;         // the creation job (show_job)
+  std::string config_json = "{}";
+  std::string status;         // a TaskStatus name: "RUNNING", "MIGRATING", ...
+  std::string error;          // why MIGRATION_FAILED, "" otherwise
+  std::string desired_state;  // "idle" | "running" | "stopped" | "deleted": what an operator asked
+  std::string stats_json = "{}";  // written by the engine; read by the stats API
+  std::string lease_owner;    // "" when no worker holds it
+  int64_t lease_epoch = 0;
+  std::optional<absl::Time> lease_expires_at;
+  absl::Time created_at;
+  absl::Time updated_at;
+  std::optional<absl::Time> released_at;
+};
+
+// One entry of a task's log: a status transition or an engine message.
+struct TaskEvent {
+  int64_t id = 0;
+  std::string task_id;
+  absl::Time created_at;
+  std::string level;  // "info" | "warning" | "error"
+  std::string code;   // stable log_code, e.g. "TASK_CONFIGURED"
+  std::string message;
+  std::vector<std::string> keywords;
+  std::string from_status;  // "" when not a transition
+  std::string to_status;
+};
+
+// A registered Redis instance (the `id` a configure body may refer to).
+struct InstanceRecord {
+  std::string id;
+  std::string project_id;
+  std::string name;
+  std::string addrs;
+  std::string encrypted_password;  // "" when the instance has no password
+  std::string description;
+  absl::Time created_at;
+};
+
+// A credential: a token (stored as its SHA-256 hash) or an access key with its encrypted secret.
+struct CredentialRecord {
+  std::string id;
+  std::string project_id;
+  std::string kind;            // "token" | "aksk"
+  std::string token_sha256;    // hex; for tokens
+  std::string access_key;      // for aksk
+  std::string encrypted_secret_key;  // for aksk
+  absl::Time created_at;
+};
+
+// A page of rows plus the number of rows matching the filter (for `count` / `log_num`).
+template <typename T>
+struct Page {
+  int64_t total = 0;
+  std::vector<T> rows;
+};
+
+}  // namespace rms::storage
