@@ -1,0 +1,39 @@
+// Field rules shared by every entry point (REST and gRPC): names, enums, bandwidth, files.
+// Each function returns OK or a catalogue error naming the field.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "rms/v1/migration.pb.h"
+
+namespace rms::api {
+
+inline constexpr int kMaxBandwidthMb = 10240;
+
+// Mandatory; 4..64 characters, starts with a letter, then letters, digits, '-' or '_'.
+absl::Status ValidateTaskName(absl::string_view field, absl::string_view name);
+// Optional; at most 1024 characters, no control characters.
+absl::Status ValidateDescription(absl::string_view field, absl::string_view description);
+// Mandatory; full_amount_migration | incremental_migration.
+absl::Status ValidateMigrationMethod(absl::string_view field, absl::string_view method);
+// Mandatory; auto | manual.
+absl::Status ValidateResumeMode(absl::string_view field, absl::string_view mode);
+// Optional ("" = unlimited); decimal digits with a value in 1..10240 (DCS.4002 if not digits,
+// DCS.4004 if out of range).
+absl::Status ValidateBandwidth(absl::string_view field, absl::string_view value);
+// Checks the shape of an instance body: `id` or `addrs` (DCS.4005 if neither; addrs parsed),
+// password at most 512 bytes. `present` is false when the body was absent (DCS.4001).
+absl::Status ValidateInstanceBody(absl::string_view field, bool present,
+                                  const v1::InstanceBody& body);
+// The import part of a backup-file task: file_source, at least one file, file names that
+// stay inside the import directory (relative, no "..", no NUL, at most 255 bytes each).
+absl::Status ValidateBackupFiles(absl::string_view field, bool present,
+                                 const v1::BackupFiles& files);
+// offset >= 0, 0 <= limit <= 1000 (0 = default).
+absl::Status ValidatePaging(int offset, int limit);
+// "", info, warning or error.
+absl::Status ValidateLogLevel(absl::string_view level);
+
+}  // namespace rms::api

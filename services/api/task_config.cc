@@ -1,0 +1,74 @@
+// TaskConfig <-> the JSON object stored in tasks.config.
+#include "services/api/task_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/status.h"
+
+namespace rms::api {
+namespace {
+
+using nlohmann::json;
+
+json EndpointToJson(const EndpointConfig& endpoint) {
+  return json{{"instance_id", endpoint.instance_id},
+              {"instance_name", endpoint.instance_name},
+              {"addrs", endpoint.addrs},
+              {"sealed_password", endpoint.sealed_password}};
+}
+
+EndpointConfig EndpointFromJson(const json& j) {
+  return EndpointConfig{j.value("instance_id", ""), j.value("instance_name", ""),
+                        j.value("addrs", ""), j.value("sealed_password", "")};
+}
+
+}  // namespace
+
+std::string TaskConfigToJson(const TaskConfig& config) {
+  json j{{"migration_method", config.migration_method},
+         {"resume_mode", config.resume_mode},
+         {"bandwidth_limit_mb", config.bandwidth_limit_mb},
+         {"vpc_id", config.vpc_id},
+         {"subnet_id", config.subnet_id},
+         {"security_group_id", config.security_group_id}};
+  if (config.source) j["source"] = EndpointToJson(*config.source);
+  if (config.target) j["target"] = EndpointToJson(*config.target);
+  if (!config.file_source.empty() || !config.files.empty()) {
+    json files = json::array();
+    for (const ImportFile& file : config.files) {
+      files.push_back(json{{"file_name", file.file_name}, {"size", file.size}});
+    }
+    j["backup_files"] = json{
+        {"file_source", config.file_source}, {"bucket_name", config.bucket_name}, {"files", files}};
+  }
+  return j.dump();
+}
+
+absl::StatusOr<TaskConfig> TaskConfigFromJson(absl::string_view text) {
+  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return absl::InternalError("stored task config is not a JSON object");
+  try {
+    TaskConfig config;
+    config.migration_method = j.value("migration_method", "");
+    config.resume_mode = j.value("resume_mode", "");
+    config.bandwidth_limit_mb = j.value("bandwidth_limit_mb", "");
+    config.vpc_id = j.value("vpc_id", "");
+    config.subnet_id = j.value("subnet_id", "");
+    config.security_group_id = j.value("security_group_id", "");
+    if (j.contains("source")) config.source = EndpointFromJson(j["source"]);
+    if (j.contains("target")) config.target = EndpointFromJson(j["target"]);
+    if (j.contains("backup_files")) {
+      const json& backup = j["backup_files"];
+      config.file_source = backup.value("file_source", "");
+      config.bucket_name = backup.value("bucket_name", "");
+      for (const json& file : backup.value("files", json::array())) {
+        config.files.push_back(ImportFile{file.value("file_name", ""), file.value("size", "")});
+      }
+    }
+    return config;
+  } catch (const json::exception& e) {
+    return absl::InternalError("stored task config has a field of the wrong type");
+  }
+}
+
+}  // namespace rms::api

@@ -1,0 +1,115 @@
+// JSON <-> API messages for the REST gateway, walking the message descriptor field by field.
+#include "services/rest_json/json_codec.h"
+
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/common/errors.h"
+
+namespace rms::rest_json {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+using nlohmann::json;
+
+bool AcceptsInteger(const FieldDescriptor& field) {
+  return field.name() == "bandwidth_limit_mb" || field.name() == "size";
+}
+
+absl::Status DecodeObject(const json& object, const std::string& path, Message& message);
+
+// Converts one JSON value to the field's scalar or message type and stores it.
+absl::Status DecodeValue(const json& value, const std::string& name, const FieldDescriptor& field,
+                         Message& message) {
+  const Reflection& reflection = *message.GetReflection();
+  const bool repeated = field.is_repeated();
+  switch (field.cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string text;
+      if (value.is_string()) {
+        text = value.get<std::string>();
+      } else if (value.is_number_integer() && AcceptsInteger(field)) {
+        text = value.dump();
+      } else {
+        return errors::WrongType(name, AcceptsInteger(field) ? "a string or an integer"
+                                                             : "a string");
+      }
+      repeated ? reflection.AddString(&message, &field, std::move(text))
+               : reflection.SetString(&message, &field, std::move(text));
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_BOOL:
+      if (!value.is_boolean()) return errors::WrongType(name, "a boolean");
+      repeated ? reflection.AddBool(&message, &field, value.get<bool>())
+               : reflection.SetBool(&message, &field, value.get<bool>());
+      return absl::OkStatus();
+    case FieldDescriptor::CPPTYPE_INT32: {
+      if (!value.is_number_integer()) return errors::WrongType(name, "an integer");
+      constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
+      constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+      const bool in_range = value.is_number_unsigned()
+                                ? value.get<uint64_t>() <= static_cast<uint64_t>(kMax)
+                                : value.get<int64_t>() >= kMin && value.get<int64_t>() <= kMax;
+      if (!in_range) return errors::WrongType(name, "a 32-bit integer");
+      const int64_t number = value.get<int64_t>();
+      repeated ? reflection.AddInt32(&message, &field, static_cast<int32_t>(number))
+               : reflection.SetInt32(&message, &field, static_cast<int32_t>(number));
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE: {
+      if (!value.is_object()) return errors::WrongType(name, "an object");
+      Message* child = repeated ? reflection.AddMessage(&message, &field)
+                                : reflection.MutableMessage(&message, &field);
+      return DecodeObject(value, name, *child);
+    }
+    default:
+      return errors::WrongType(name, "a supported type");
+  }
+}
+
+absl::Status DecodeObject(const json& object, const std::string& path, Message& message) {
+  for (const auto& [key, value] : object.items()) {
+    const std::string name = path.empty() ? key : absl::StrCat(path, ".", key);
+    const FieldDescriptor* field = message.GetDescriptor()->FindFieldByName(key);
+    if (field == nullptr) return errors::UnknownField(name);
+    if (value.is_null()) continue;
+    if (field->is_repeated()) {
+      if (!value.is_array()) return errors::WrongType(name, "an array");
+      for (size_t i = 0; i < value.size(); ++i) {
+        absl::Status s = DecodeValue(value[i], absl::StrCat(name, "[", i, "]"), *field, message);
+        if (!s.ok()) return s;
+      }
+      continue;
+    }
+    if (absl::Status s = DecodeValue(value, name, *field, message); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status DecodeJsonBody(absl::string_view body, Message& message) {
+  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return errors::BadJson("the body is not valid JSON");
+  if (!parsed.is_object()) return errors::BadJson("the body must be a JSON object");
+  message.Clear();
+  return DecodeObject(parsed, "", message);
+}
+
+std::string EncodeJson(const Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = true;
+  std::string out;
+  // Printing a well-formed message cannot fail; an empty object is the safe fallback.
+  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "{}";
+  return out;
+}
+
+}  // namespace rms::rest_json

@@ -1,0 +1,175 @@
+// The migrationd command line: flags of the server and of `credentials create`.
+#include "services/server/command_line.h"
+
+#include <functional>
+#include <map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace rms::server {
+namespace {
+
+using Setter = std::function<absl::Status(const std::string& value)>;
+
+absl::Status ParseInt(const std::string& flag, const std::string& value, int min, int max,
+                      int* out) {
+  if (!absl::SimpleAtoi(value, out) || *out < min || *out > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " needs an integer between ", min, " and ", max));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseRoles(const std::string& value, ServerOptions& options) {
+  options.api_role = options.worker_role = false;
+  for (absl::string_view role : absl::StrSplit(value, ',')) {
+    if (role == "api") {
+      options.api_role = true;
+    } else if (role == "worker") {
+      options.worker_role = true;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--roles: unknown role '", role, "' (allowed: api, worker)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::map<std::string, Setter> DatabaseFlags(DatabaseOptions& db) {
+  return {
+      {"--data-dir",
+       [&db](const std::string& v) {
+         db.data_dir = v;
+         return absl::OkStatus();
+       }},
+      {"--database-url",
+       [&db](const std::string& v) {
+         db.database_url = v;
+         return absl::OkStatus();
+       }},
+      {"--key-file",
+       [&db](const std::string& v) {
+         db.key_file = v;
+         return absl::OkStatus();
+       }},
+      {"--pool-size",
+       [&db](const std::string& v) { return ParseInt("--pool-size", v, 1, 256, &db.pool_size); }},
+  };
+}
+
+// Applies every "--flag value" / "--flag=value" of args[first..] through `flags`.
+absl::Status ApplyFlags(const std::vector<std::string>& args, size_t first,
+                        const std::map<std::string, Setter>& flags,
+                        const std::map<std::string, std::function<void()>>& switches) {
+  for (size_t i = first; i < args.size(); ++i) {
+    std::string name = args[i], value;
+    bool inline_value = false;
+    if (size_t eq = name.find('='); eq != std::string::npos && absl::StartsWith(name, "--")) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    if (auto sw = switches.find(name); sw != switches.end() && !inline_value) {
+      sw->second();
+      continue;
+    }
+    auto flag = flags.find(name);
+    if (flag == flags.end()) return absl::InvalidArgumentError(absl::StrCat("unknown flag ", name));
+    if (!inline_value) {
+      if (i + 1 >= args.size())
+        return absl::InvalidArgumentError(absl::StrCat(name, " needs a value"));
+      value = args[++i];
+    }
+    if (absl::Status s = flag->second(value); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckListen(const std::string& flag, const std::string& value) {
+  std::string host;
+  int port = 0;
+  return SplitHostPort(flag, value, &host, &port);
+}
+
+}  // namespace
+
+absl::Status SplitHostPort(const std::string& flag, const std::string& value, std::string* host,
+                           int* port) {
+  size_t colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, " needs HOST:PORT, got '", value, "'"));
+  }
+  *host = value.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  return ParseInt(flag, value.substr(colon + 1), 0, 65535, port);
+}
+
+absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args) {
+  Command command;
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
+    command.kind = Command::Kind::kHelp;
+    return command;
+  }
+  if (!args.empty() && args[0] == "credentials") {
+    if (args.size() < 2 || args[1] != "create") {
+      return absl::InvalidArgumentError(
+          "usage: migrationd credentials create --project P [--aksk]");
+    }
+    command.kind = Command::Kind::kCreateCredentials;
+    CredentialsOptions& c = command.credentials;
+    auto flags = DatabaseFlags(c.database);
+    flags["--project"] = [&c](const std::string& v) {
+      c.project_id = v;
+      return absl::OkStatus();
+    };
+    if (absl::Status s = ApplyFlags(args, 2, flags, {{"--aksk", [&c] { c.aksk = true; }}});
+        !s.ok()) {
+      return s;
+    }
+    if (c.project_id.empty()) return absl::InvalidArgumentError("--project is required");
+    return command;
+  }
+  ServerOptions& o = command.serve;
+  auto flags = DatabaseFlags(o.database);
+  auto listen = [](const char* flag, std::string& field) -> Setter {
+    return [flag, &field](const std::string& v) {
+      field = v;
+      return CheckListen(flag, v);
+    };
+  };
+  flags["--http-listen"] = listen("--http-listen", o.http_listen);
+  flags["--grpc-listen"] = listen("--grpc-listen", o.grpc_listen);
+  flags["--metrics-listen"] = listen("--metrics-listen", o.metrics_listen);
+  flags["--roles"] = [&o](const std::string& v) { return ParseRoles(v, o); };
+  flags["--workers"] = [&o](const std::string& v) {
+    return ParseInt("--workers", v, 0, 256, &o.workers);
+  };
+  flags["--ready-file"] = [&o](const std::string& v) {
+    o.ready_file = v;
+    return absl::OkStatus();
+  };
+  if (absl::Status s = ApplyFlags(args, 0, flags, {}); !s.ok()) return s;
+  return command;
+}
+
+const char* Usage() {
+  return R"(usage:
+  migrationd [--data-dir DIR] [--database-url URL] [--key-file PATH]
+             [--http-listen HOST:PORT] [--grpc-listen HOST:PORT] [--metrics-listen HOST:PORT]
+             [--roles api,worker] [--workers N] [--ready-file PATH]
+  migrationd credentials create --project P [--aksk] [--data-dir DIR] [--database-url URL]
+             [--key-file PATH]
+
+defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is not given),
+          --key-file <data-dir>/secret.key, --http-listen 127.0.0.1:8080,
+          --grpc-listen 127.0.0.1:9090, --metrics-listen 127.0.0.1:9464, --roles api,worker,
+          --workers 2. Port 0 picks a free port (see --ready-file).
+)";
+}
+
+}  // namespace rms::server

@@ -1,0 +1,53 @@
+// The migrationd command line (a stable interface operators script against; see README.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace rms::server {
+
+// Where the state lives; shared by the server and the credentials command.
+struct DatabaseOptions {
+  std::string data_dir = "./var";  // embedded PostgreSQL, key file, lock
+  std::string database_url;        // "" = embedded PostgreSQL under data_dir
+  std::string key_file;            // "" = <data_dir>/secret.key
+  int pool_size = 8;
+};
+
+struct ServerOptions {
+  DatabaseOptions database;
+  std::string http_listen = "127.0.0.1:8080";
+  std::string grpc_listen = "127.0.0.1:9090";
+  std::string metrics_listen = "127.0.0.1:9464";
+  bool api_role = true;
+  bool worker_role = true;
+  int workers = 2;
+  std::string ready_file;  // written (JSON with the bound ports) once everything listens
+};
+
+struct CredentialsOptions {
+  DatabaseOptions database;
+  std::string project_id;
+  bool aksk = false;
+};
+
+struct Command {
+  enum class Kind { kServe, kCreateCredentials, kHelp } kind = Kind::kServe;
+  ServerOptions serve;
+  CredentialsOptions credentials;
+};
+
+// Parses argv (without argv[0]). `--flag value` and `--flag=value` both work.
+// INVALID_ARGUMENT naming the flag for unknown flags, missing values, bad numbers or roles.
+absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args);
+
+// The usage text printed by --help and after a command-line error.
+const char* Usage();
+
+// Splits "host:port" ("[::1]:80" for IPv6); INVALID_ARGUMENT naming `flag` otherwise.
+absl::Status SplitHostPort(const std::string& flag, const std::string& value, std::string* host,
+                           int* port);
+
+}  // namespace rms::server

@@ -1,0 +1,134 @@
+// The two things the migrationd binary does: serve (API and worker roles) and create credentials.
+#include "services/server/migrationd.h"
+
+#include <signal.h>
+
+#include <fstream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "prometheus/exposer.h"
+#include "prometheus/registry.h"
+#include "services/api/migration_api.h"
+#include "services/auth/authenticator.h"
+#include "services/auth/credential_issuer.h"
+#include "services/common/log.h"
+#include "services/common/status_macros.h"
+#include "services/gateway/api_routes.h"
+#include "services/gateway/http_gateway.h"
+#include "services/grpc_api/grpc_migration_service.h"
+#include "services/metrics/api_metrics.h"
+#include "services/server/service_state.h"
+
+namespace rms::server {
+namespace {
+
+sigset_t ShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+absl::StatusOr<std::unique_ptr<prometheus::Exposer>> StartMetrics(const std::string& listen,
+                                                                  int* port) {
+  try {
+    auto exposer = std::make_unique<prometheus::Exposer>(listen, /*num_threads=*/1);
+    std::vector<int> ports = exposer->GetListeningPorts();
+    *port = ports.empty() ? 0 : ports.front();
+    return exposer;
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen));
+  }
+}
+
+absl::Status WriteReadyFile(const std::string& path, const nlohmann::json& ports) {
+  if (path.empty()) return absl::OkStatus();
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << ports.dump() << "\n";
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", temp));
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot write ", path));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunServer(const ServerOptions& options) {
+  const sigset_t signals = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // threads created below inherit the mask
+  ASSIGN_OR_RETURN(std::unique_ptr<ServiceState> state,
+                   ServiceState::Open(options.database, /*attach_if_running=*/false));
+  auto registry = std::make_shared<prometheus::Registry>();
+  metrics::ApiMetrics api_metrics(*registry);
+  nlohmann::json ready = nlohmann::json::object();
+  int metrics_port = 0;
+  ASSIGN_OR_RETURN(auto exposer, StartMetrics(options.metrics_listen, &metrics_port));
+  exposer->RegisterCollectable(registry);
+  ready["metrics_port"] = metrics_port;
+
+  api::MigrationApi api(state->store(), state->store(), state->secrets());
+  auth::Authenticator authenticator(state->store(), state->secrets(), [] { return absl::Now(); });
+  gateway::Router router;
+  router.Add({"GET", "/healthz", false,
+              [](const gateway::RouteRequest&) -> absl::StatusOr<std::string> {
+                return std::string(R"({"status":"ok"})");
+              }});
+  gateway::AddApiRoutes(router, api);
+  gateway::HttpGateway http(router, authenticator, api_metrics);
+  grpc_api::GrpcMigrationService grpc_service(api, authenticator, api_metrics);
+  std::unique_ptr<grpc::Server> grpc_server;
+  if (options.api_role) {
+    std::string host;
+    int port = 0;
+    RETURN_IF_ERROR(SplitHostPort("--http-listen", options.http_listen, &host, &port));
+    RETURN_IF_ERROR(http.Start(host, port));
+    ready["http_port"] = http.port();
+    RETURN_IF_ERROR(SplitHostPort("--grpc-listen", options.grpc_listen, &host, &port));
+    int grpc_port = 0;
+    ASSIGN_OR_RETURN(grpc_server, grpc_api::StartGrpcServer(grpc_service, host, port, &grpc_port));
+    ready["grpc_port"] = grpc_port;
+    LogInfo(absl::StrCat("api role: REST on port ", http.port(), ", gRPC on port ", grpc_port,
+                         ", metrics on port ", metrics_port));
+  }
+  if (options.worker_role) {
+    LogWarning(absl::StrCat(
+        "worker role: this build has no migration engine yet; configured tasks stay in status "
+        "MIGRATING (claimable in the database) until an engine worker claims them"));
+  }
+  RETURN_IF_ERROR(WriteReadyFile(options.ready_file, ready));
+  int signal = 0;
+  sigwait(&signals, &signal);
+  LogInfo(absl::StrCat("signal ", signal, " received; shutting down"));
+  http.Stop();
+  if (grpc_server) grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return absl::OkStatus();
+}
+
+absl::Status RunCreateCredentials(const CredentialsOptions& options, std::ostream& out) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ServiceState> state,
+                   ServiceState::Open(options.database, /*attach_if_running=*/true));
+  nlohmann::json printed{{"project_id", options.project_id}};
+  if (options.aksk) {
+    ASSIGN_OR_RETURN(auth::IssuedAccessKey key,
+                     auth::IssueAccessKey(state->store(), state->secrets(), options.project_id,
+                                          absl::Now()));
+    printed["access_key"] = key.access_key;
+    printed["secret_key"] = key.secret_key;
+  } else {
+    ASSIGN_OR_RETURN(auth::IssuedToken token,
+                     auth::IssueToken(state->store(), options.project_id, absl::Now()));
+    printed["token"] = token.token;
+  }
+  out << printed.dump() << std::endl;
+  return absl::OkStatus();
+}
+
+}  // namespace rms::server

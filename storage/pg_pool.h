@@ -1,0 +1,82 @@
+// PgPool: a small thread-safe pool of libpqxx connections; a connection serves one thread at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <pqxx/connection>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "storage/pg_errors.h"
+
+namespace rms::storage {
+
+class PgPool {
+ public:
+  // Connects once to check `url` (a libpq URL or key/value string), then keeps up to `size`
+  // connections, opened on demand. UNAVAILABLE (DCS.5030, message with the redacted URL) when the
+  // server cannot be reached; INVALID_ARGUMENT when size < 1.
+  static absl::StatusOr<std::unique_ptr<PgPool>> Create(std::string url, int size);
+
+  PgPool(const PgPool&) = delete;
+  PgPool& operator=(const PgPool&) = delete;
+  ~PgPool();
+
+  // Runs `fn(pqxx::connection&)` on a connection that no other thread uses meanwhile and returns
+  // its result (`fn` returns absl::Status or absl::StatusOr<T>). A libpqxx exception escaping `fn`
+  // is converted by StatusFromCurrentException(operation); a broken connection is dropped (with
+  // the idle ones, which likely broke too) and reopened by a later call. Blocks while every
+  // connection is busy; UNAVAILABLE (DCS.5030) after `acquire_timeout`. Any thread.
+  template <typename Fn>
+  std::invoke_result_t<Fn, pqxx::connection&> Run(absl::string_view operation, Fn&& fn);
+
+  // The URL with secrets masked, for messages.
+  const std::string& redacted_url() const { return redacted_url_; }
+
+  // Connections currently open (idle or in use); for tests.
+  int OpenConnectionsForTest();
+
+ private:
+  PgPool(std::string url, int size);
+
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
+  // Returns `connection` to the pool; drops it (and every idle one) when `broken`.
+  void Release(std::unique_ptr<pqxx::connection> connection, bool broken);
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect();
+
+  const std::string url_;
+  const std::string redacted_url_;
+  const int size_;
+  const absl::Duration acquire_timeout_ = absl::Seconds(30);
+
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + in use + being opened
+};
+
+template <typename Fn>
+std::invoke_result_t<Fn, pqxx::connection&> PgPool::Run(absl::string_view operation, Fn&& fn) {
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> acquired = Acquire();
+  if (!acquired.ok()) return acquired.status();
+  std::unique_ptr<pqxx::connection> connection = std::move(acquired).value();
+  try {
+    auto result = std::forward<Fn>(fn)(*connection);
+    Release(std::move(connection), /*broken=*/false);
+    return result;
+  } catch (...) {
+    absl::Status status = StatusFromCurrentException(operation);
+    bool broken = status.code() == absl::StatusCode::kUnavailable || !connection->is_open();
+    Release(std::move(connection), broken);
+    return status;
+  }
+}
+
+}  // namespace rms::storage

@@ -1,0 +1,120 @@
+// Conversions between records and SQL parameters/rows, in the column orders of sql_queries.h.
+#include "storage/pg_rows.h"
+
+#include <nlohmann/json.hpp>
+#include <pqxx/field>
+
+namespace rms::storage {
+namespace {
+
+std::string Text(const pqxx::field& field) { return field.is_null() ? "" : field.c_str(); }
+
+absl::Time TimeOf(const pqxx::field& field) {
+  return field.is_null() ? absl::Time() : absl::FromUnixMicros(field.as<int64_t>());
+}
+
+std::optional<absl::Time> OptionalTimeOf(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return absl::FromUnixMicros(field.as<int64_t>());
+}
+
+std::vector<std::string> KeywordsFromJson(const std::string& text) {
+  std::vector<std::string> keywords;
+  nlohmann::json array = nlohmann::json::parse(text);
+  for (const nlohmann::json& keyword : array) keywords.push_back(keyword.get<std::string>());
+  return keywords;
+}
+
+}  // namespace
+
+std::optional<int64_t> MicrosOrNull(const std::optional<absl::Time>& time) {
+  if (!time.has_value()) return std::nullopt;
+  return absl::ToUnixMicros(*time);
+}
+
+std::optional<int64_t> MicrosOrNow(absl::Time time) {
+  if (time == absl::Time()) return std::nullopt;
+  return absl::ToUnixMicros(time);
+}
+
+std::string KeywordsToJson(const std::vector<std::string>& keywords) {
+  return nlohmann::json(keywords).dump();
+}
+
+std::string ContainsPattern(absl::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+absl::Status CheckPaging(int offset, int limit) {
+  if (offset < 0) return absl::InvalidArgumentError("offset must not be negative");
+  if (limit < 0) return absl::InvalidArgumentError("limit must not be negative");
+  return absl::OkStatus();
+}
+
+TaskRecord TaskFromRow(const pqxx::row& row) {
+  TaskRecord task;
+  task.id = Text(row[0]);
+  task.project_id = Text(row[1]);
+  task.name = Text(row[2]);
+  task.description = Text(row[3]);
+  task.kind = Text(row[4]);
+  task.job_id = Text(row[5]);
+  task.config_json = Text(row[6]);
+  task.status = Text(row[7]);
+  task.error = Text(row[8]);
+  task.desired_state = Text(row[9]);
+  task.stats_json = Text(row[10]);
+  task.lease_owner = Text(row[11]);
+  task.lease_epoch = row[12].as<int64_t>();
+  task.lease_expires_at = OptionalTimeOf(row[13]);
+  task.created_at = TimeOf(row[14]);
+  task.updated_at = TimeOf(row[15]);
+  task.released_at = OptionalTimeOf(row[16]);
+  return task;
+}
+
+TaskEvent EventFromRow(const pqxx::row& row) {
+  TaskEvent event;
+  event.id = row[0].as<int64_t>();
+  event.task_id = Text(row[1]);
+  event.created_at = TimeOf(row[2]);
+  event.level = Text(row[3]);
+  event.code = Text(row[4]);
+  event.message = Text(row[5]);
+  event.keywords = KeywordsFromJson(Text(row[6]));
+  event.from_status = Text(row[7]);
+  event.to_status = Text(row[8]);
+  return event;
+}
+
+InstanceRecord InstanceFromRow(const pqxx::row& row) {
+  InstanceRecord instance;
+  instance.id = Text(row[0]);
+  instance.project_id = Text(row[1]);
+  instance.name = Text(row[2]);
+  instance.addrs = Text(row[3]);
+  instance.encrypted_password = Text(row[4]);
+  instance.description = Text(row[5]);
+  instance.created_at = TimeOf(row[6]);
+  return instance;
+}
+
+CredentialRecord CredentialFromRow(const pqxx::row& row) {
+  CredentialRecord credential;
+  credential.id = Text(row[0]);
+  credential.project_id = Text(row[1]);
+  credential.kind = Text(row[2]);
+  credential.token_sha256 = Text(row[3]);
+  credential.access_key = Text(row[4]);
+  credential.encrypted_secret_key = Text(row[5]);
+  credential.created_at = TimeOf(row[6]);
+  return credential;
+}
+
+}  // namespace rms::storage

@@ -1,0 +1,140 @@
+// PgStore's TaskStore: tasks and their log in tables `tasks` and `task_events`.
+#include <string>
+
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
+#include "storage/pg_rows.h"
+#include "storage/pg_store.h"
+#include "storage/sql_queries.h"
+
+namespace rms::storage {
+namespace {
+
+void InsertEvent(pqxx::work& tx, const std::string& task_id, const TaskEvent& event) {
+  tx.exec_params(sql::kInsertEvent, task_id, event.level.empty() ? "info" : event.level,
+                 event.code, event.message, KeywordsToJson(event.keywords), event.from_status,
+                 event.to_status);
+}
+
+absl::Status TaskNotFound(absl::string_view project_id, absl::string_view task_id) {
+  return absl::NotFoundError(
+      absl::StrCat("task ", task_id, " does not exist in project ", project_id));
+}
+
+// Writes the mutable columns of `task` and returns the row as stored plus its claimability.
+std::pair<TaskRecord, bool> WriteTask(pqxx::work& tx, const std::string& project_id,
+                                      const std::string& task_id, const TaskRecord& task) {
+  pqxx::row row = tx.exec_params1(
+      sql::kUpdateTask, project_id, task_id, task.name, task.description, task.kind,
+      task.config_json, task.status, task.error, task.desired_state, task.stats_json,
+      task.lease_owner, task.lease_epoch, MicrosOrNull(task.lease_expires_at),
+      MicrosOrNull(task.released_at));
+  return {TaskFromRow(row), row[17].as<bool>()};
+}
+
+}  // namespace
+
+absl::Status PgStore::CreateTask(const TaskRecord& task, const TaskEvent& event) {
+  return pool_->Run("CreateTask", [&](pqxx::connection& connection) -> absl::Status {
+    pqxx::work tx(connection);
+    tx.exec_params(sql::kInsertTask, task.id, task.project_id, task.name, task.description,
+                   task.kind, task.job_id, task.config_json, task.status, task.error,
+                   task.desired_state, task.stats_json, task.lease_owner, task.lease_epoch,
+                   MicrosOrNull(task.lease_expires_at), MicrosOrNow(task.created_at),
+                   MicrosOrNow(task.updated_at), MicrosOrNull(task.released_at));
+    if (!event.code.empty()) InsertEvent(tx, task.id, event);
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<TaskRecord> PgStore::GetTask(absl::string_view project_id,
+                                            absl::string_view task_id) {
+  return pool_->Run("GetTask", [&](pqxx::connection& connection) -> absl::StatusOr<TaskRecord> {
+    pqxx::read_transaction tx(connection);
+    pqxx::result rows =
+        tx.exec_params(sql::kSelectTask, std::string(project_id), std::string(task_id));
+    if (rows.empty()) return TaskNotFound(project_id, task_id);
+    return TaskFromRow(rows[0]);
+  });
+}
+
+absl::StatusOr<TaskRecord> PgStore::GetTaskByJob(absl::string_view project_id,
+                                                 absl::string_view job_id) {
+  return pool_->Run("GetTaskByJob",
+                    [&](pqxx::connection& connection) -> absl::StatusOr<TaskRecord> {
+                      pqxx::read_transaction tx(connection);
+                      pqxx::result rows = tx.exec_params(
+                          sql::kSelectTaskByJob, std::string(project_id), std::string(job_id));
+                      if (rows.empty()) {
+                        return absl::NotFoundError(absl::StrCat(
+                            "no task was created by job ", job_id, " in project ", project_id));
+                      }
+                      return TaskFromRow(rows[0]);
+                    });
+}
+
+absl::StatusOr<Page<TaskRecord>> PgStore::ListTasks(absl::string_view project_id,
+                                                    absl::string_view name_filter, int offset,
+                                                    int limit) {
+  RETURN_IF_ERROR(CheckPaging(offset, limit));
+  const std::string project(project_id);
+  const std::string pattern = ContainsPattern(name_filter);
+  return pool_->Run("ListTasks",
+                    [&](pqxx::connection& connection) -> absl::StatusOr<Page<TaskRecord>> {
+                      pqxx::read_transaction tx(connection);
+                      Page<TaskRecord> page;
+                      page.total = tx.exec_params1(sql::kCountTasks, project, pattern)[0]
+                                       .as<int64_t>();
+                      for (const pqxx::row& row :
+                           tx.exec_params(sql::kListTasks, project, pattern, offset, limit)) {
+                        page.rows.push_back(TaskFromRow(row));
+                      }
+                      return page;
+                    });
+}
+
+absl::StatusOr<TaskRecord> PgStore::UpdateTask(absl::string_view project_id,
+                                               absl::string_view task_id,
+                                               const TaskMutation& mutate) {
+  const std::string project(project_id);
+  const std::string id(task_id);
+  return pool_->Run("UpdateTask", [&](pqxx::connection& connection) -> absl::StatusOr<TaskRecord> {
+    pqxx::work tx(connection);
+    pqxx::result rows = tx.exec_params(sql::kSelectTaskForUpdate, project, id);
+    if (rows.empty()) return TaskNotFound(project_id, task_id);
+    TaskRecord task = TaskFromRow(rows[0]);
+    TaskEvent event;
+    RETURN_IF_ERROR(mutate(task, event));  // the transaction rolls back on return
+    auto [written, claimable] = WriteTask(tx, project, id, task);
+    if (!event.code.empty()) InsertEvent(tx, id, event);
+    if (claimable) tx.exec_params(sql::kNotifyTask, kTaskChannel, id);
+    tx.commit();
+    return written;
+  });
+}
+
+absl::StatusOr<Page<TaskEvent>> PgStore::ListEvents(absl::string_view task_id,
+                                                    absl::string_view level, int offset,
+                                                    int limit) {
+  RETURN_IF_ERROR(CheckPaging(offset, limit));
+  const std::string id(task_id);
+  const std::string wanted_level(level);
+  return pool_->Run("ListEvents",
+                    [&](pqxx::connection& connection) -> absl::StatusOr<Page<TaskEvent>> {
+                      pqxx::read_transaction tx(connection);
+                      Page<TaskEvent> page;
+                      page.total = tx.exec_params1(sql::kCountEvents, id, wanted_level)[0]
+                                       .as<int64_t>();
+                      for (const pqxx::row& row :
+                           tx.exec_params(sql::kListEvents, id, wanted_level, offset, limit)) {
+                        page.rows.push_back(EventFromRow(row));
+                      }
+                      return page;
+                    });
+}
+
+}  // namespace rms::storage

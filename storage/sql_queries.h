@@ -1,0 +1,124 @@
+// Every SQL statement rms_storage sends, as named constants; no SQL text lives anywhere else.
+#pragma once
+
+#include <cstdint>
+
+// Timestamps travel as microseconds since the Unix epoch (bigint), NULL for "none".
+#define RMS_SQL_MICROS(column) "(EXTRACT(EPOCH FROM " column ") * 1000000)::bigint"
+#define RMS_SQL_FROM_MICROS(param) \
+  "(timestamptz 'epoch' + (" param ")::bigint * interval '1 microsecond')"
+
+// Column order read by TaskFromRow (storage/pg_rows.cc).
+#define RMS_SQL_TASK_COLUMNS                                                                    \
+  "id, project_id, name, description, kind, COALESCE(job_id, ''), config::text, status, error, " \
+  "desired_state, stats::text, lease_owner, lease_epoch, " RMS_SQL_MICROS(                      \
+      "lease_expires_at") ", " RMS_SQL_MICROS("created_at") ", " RMS_SQL_MICROS(                \
+      "updated_at") ", " RMS_SQL_MICROS("released_at")
+
+// A task a worker may claim: an operator wants it running and no live lease holds it.
+#define RMS_SQL_TASK_CLAIMABLE                                         \
+  "(desired_state = 'running' AND status = 'MIGRATING' AND "           \
+  "(lease_owner = '' OR lease_expires_at IS NULL OR lease_expires_at <= now()))"
+
+// Column order read by EventFromRow.
+#define RMS_SQL_EVENT_COLUMNS                                                            \
+  "id, task_id, " RMS_SQL_MICROS("created_at") ", level, code, message, "                \
+  "to_jsonb(keywords)::text, from_status, to_status"
+
+#define RMS_SQL_INSTANCE_COLUMNS                                                     \
+  "id, project_id, name, addrs, encrypted_password, description, " RMS_SQL_MICROS( \
+      "created_at")
+
+#define RMS_SQL_CREDENTIAL_COLUMNS                                                     \
+  "id, project_id, kind, COALESCE(token_sha256, ''), COALESCE(access_key, ''), "       \
+  "encrypted_secret_key, " RMS_SQL_MICROS("created_at")
+
+namespace rms::storage::sql {
+
+// ---- schema migrations -------------------------------------------------------------------------
+// Key of the transaction-scoped advisory lock serialising migrators ("rms_sch" in ASCII).
+inline constexpr int64_t kMigrationLockKey = 0x726d735f736368;
+inline constexpr char kLockMigrations[] = "SELECT pg_advisory_xact_lock($1)";
+inline constexpr char kCreateSchemaMigrations[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version integer PRIMARY KEY,"
+    " name text NOT NULL,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+inline constexpr char kSelectAppliedMigrations[] =
+    "SELECT version FROM schema_migrations ORDER BY version";
+inline constexpr char kInsertMigration[] =
+    "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
+
+// ---- tasks -------------------------------------------------------------------------------------
+// $14..$17: lease_expires_at, created_at, updated_at, released_at in micros (NULL = none / now).
+inline constexpr char kInsertTask[] =
+    "INSERT INTO tasks (id, project_id, name, description, kind, job_id, config, status, error,"
+    " desired_state, stats, lease_owner, lease_epoch, lease_expires_at, created_at, updated_at,"
+    " released_at) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7::jsonb, $8, $9, $10, $11::jsonb,"
+    " $12, $13, " RMS_SQL_FROM_MICROS("$14") ", COALESCE(" RMS_SQL_FROM_MICROS("$15") ", now()),"
+    " COALESCE(" RMS_SQL_FROM_MICROS("$16") ", now()), " RMS_SQL_FROM_MICROS("$17") ")";
+inline constexpr char kSelectTask[] =
+    "SELECT " RMS_SQL_TASK_COLUMNS " FROM tasks WHERE project_id = $1 AND id = $2";
+inline constexpr char kSelectTaskForUpdate[] =
+    "SELECT " RMS_SQL_TASK_COLUMNS " FROM tasks WHERE project_id = $1 AND id = $2 FOR UPDATE";
+inline constexpr char kSelectTaskByJob[] =
+    "SELECT " RMS_SQL_TASK_COLUMNS " FROM tasks WHERE project_id = $1 AND job_id = $2";
+// $2: a LIKE pattern whose wildcards in user text are escaped with '\'.
+inline constexpr char kCountTasks[] =
+    "SELECT count(*) FROM tasks"
+    " WHERE project_id = $1 AND status <> 'DELETED' AND name LIKE $2 ESCAPE '\\'";
+inline constexpr char kListTasks[] =
+    "SELECT " RMS_SQL_TASK_COLUMNS " FROM tasks"
+    " WHERE project_id = $1 AND status <> 'DELETED' AND name LIKE $2 ESCAPE '\\'"
+    " ORDER BY created_at DESC, id DESC OFFSET $3 LIMIT $4";
+// Returns the written row plus a last column: whether a worker may claim it now.
+inline constexpr char kUpdateTask[] =
+    "UPDATE tasks SET name = $3, description = $4, kind = $5, config = $6::jsonb, status = $7,"
+    " error = $8, desired_state = $9, stats = $10::jsonb, lease_owner = $11, lease_epoch = $12,"
+    " lease_expires_at = " RMS_SQL_FROM_MICROS("$13") ", released_at = " RMS_SQL_FROM_MICROS(
+        "$14") ", updated_at = now() WHERE project_id = $1 AND id = $2"
+    " RETURNING " RMS_SQL_TASK_COLUMNS ", " RMS_SQL_TASK_CLAIMABLE;
+// Wakes workers LISTENing on the task channel; the payload is the task id.
+inline constexpr char kNotifyTask[] = "SELECT pg_notify($1, $2)";
+
+// ---- task events -------------------------------------------------------------------------------
+// $5: the keywords as a JSON array of strings.
+inline constexpr char kInsertEvent[] =
+    "INSERT INTO task_events (task_id, created_at, level, code, message, keywords, from_status,"
+    " to_status) VALUES ($1, now(), $2, $3, $4,"
+    " ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6, $7)";
+// $2: level, '' = every level.
+inline constexpr char kCountEvents[] =
+    "SELECT count(*) FROM task_events WHERE task_id = $1 AND ($2 = '' OR level = $2)";
+inline constexpr char kListEvents[] =
+    "SELECT " RMS_SQL_EVENT_COLUMNS " FROM task_events"
+    " WHERE task_id = $1 AND ($2 = '' OR level = $2) ORDER BY id OFFSET $3 LIMIT $4";
+
+// ---- instances ---------------------------------------------------------------------------------
+inline constexpr char kInsertInstance[] =
+    "INSERT INTO instances (id, project_id, name, addrs, encrypted_password, description,"
+    " created_at) VALUES ($1, $2, $3, $4, $5, $6, COALESCE(" RMS_SQL_FROM_MICROS("$7") ", now()))";
+inline constexpr char kSelectInstance[] =
+    "SELECT " RMS_SQL_INSTANCE_COLUMNS " FROM instances WHERE project_id = $1 AND id = $2";
+inline constexpr char kCountInstances[] = "SELECT count(*) FROM instances WHERE project_id = $1";
+inline constexpr char kListInstances[] =
+    "SELECT " RMS_SQL_INSTANCE_COLUMNS " FROM instances WHERE project_id = $1"
+    " ORDER BY created_at, id OFFSET $2 LIMIT $3";
+inline constexpr char kDeleteInstance[] = "DELETE FROM instances WHERE project_id = $1 AND id = $2";
+
+// ---- credentials -------------------------------------------------------------------------------
+inline constexpr char kInsertCredential[] =
+    "INSERT INTO credentials (id, project_id, kind, token_sha256, access_key,"
+    " encrypted_secret_key, created_at) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6,"
+    " COALESCE(" RMS_SQL_FROM_MICROS("$7") ", now()))";
+inline constexpr char kSelectCredentialByToken[] =
+    "SELECT " RMS_SQL_CREDENTIAL_COLUMNS " FROM credentials WHERE token_sha256 = $1";
+inline constexpr char kSelectCredentialByAccessKey[] =
+    "SELECT " RMS_SQL_CREDENTIAL_COLUMNS " FROM credentials WHERE access_key = $1";
+
+// ---- embedded server bootstrap -----------------------------------------------------------------
+inline constexpr char kDatabaseExists[] = "SELECT 1 FROM pg_database WHERE datname = $1";
+inline constexpr char kEmbeddedDatabase[] = "rms";
+inline constexpr char kCreateEmbeddedDatabase[] = "CREATE DATABASE rms ENCODING 'UTF8'";
+
+}  // namespace rms::storage::sql
