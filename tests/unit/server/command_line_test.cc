@@ -1,0 +1,54 @@
+// Unit tests of the migrationd command line.
+#include "services/server/command_line.h"
+
+#include <gtest/gtest.h>
+
+namespace rms::server {
+namespace {
+
+TEST(CommandLineTest, DefaultsMatchTheReadme) {
+  auto command = ParseCommandLine({});
+  ASSERT_TRUE(command.ok());
+  EXPECT_EQ(command->kind, Command::Kind::kServe);
+  EXPECT_EQ(command->serve.http_listen, "127.0.0.1:8080");
+  EXPECT_EQ(command->serve.grpc_listen, "127.0.0.1:9090");
+  EXPECT_EQ(command->serve.metrics_listen, "127.0.0.1:9464");
+  EXPECT_EQ(command->serve.database.data_dir, "./var");
+  EXPECT_TRUE(command->serve.api_role && command->serve.worker_role);
+}
+
+TEST(CommandLineTest, ParsesBothFlagForms) {
+  auto command = ParseCommandLine({"--data-dir=/d", "--database-url", "postgresql://x/y",
+                                   "--roles", "worker", "--workers=4", "--http-listen",
+                                   "[::1]:0"});
+  ASSERT_TRUE(command.ok()) << command.status();
+  EXPECT_EQ(command->serve.database.data_dir, "/d");
+  EXPECT_EQ(command->serve.database.database_url, "postgresql://x/y");
+  EXPECT_FALSE(command->serve.api_role);
+  EXPECT_TRUE(command->serve.worker_role);
+  EXPECT_EQ(command->serve.workers, 4);
+}
+
+TEST(CommandLineTest, CredentialsCommand) {
+  auto command = ParseCommandLine({"credentials", "create", "--project", "p1", "--aksk"});
+  ASSERT_TRUE(command.ok());
+  EXPECT_EQ(command->kind, Command::Kind::kCreateCredentials);
+  EXPECT_EQ(command->credentials.project_id, "p1");
+  EXPECT_TRUE(command->credentials.aksk);
+  EXPECT_FALSE(ParseCommandLine({"credentials", "create"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"credentials", "delete", "--project", "p"}).ok());
+}
+
+TEST(CommandLineTest, RejectsBadFlagsWithTheirNames) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--bogus"}, {"--workers", "x"}, {"--roles", "api,cook"},
+        {"--http-listen", "8080"}, {"--grpc-listen", "h:70000"}, {"--data-dir"}}) {
+    auto command = ParseCommandLine(args);
+    ASSERT_FALSE(command.ok()) << args[0];
+    EXPECT_NE(command.status().message().find(args[0]), absl::string_view::npos)
+        << command.status();
+  }
+}
+
+}  // namespace
+}  // namespace rms::server
