@@ -1,4 +1,5 @@
-// EmbeddedPostgres: a private PostgreSQL 15 cluster under a data directory, reachable only by socket.
+// EmbeddedPostgres: a private PostgreSQL 15 cluster under a data directory, reachable only by
+// socket.
 #include "storage/embedded_postgres.h"
 
 #include <sys/stat.h>
@@ -8,12 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "storage/pg_errors.h"
@@ -25,6 +28,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kLogTailBytes = 3000;
+constexpr absl::Duration kOrphanWait = absl::Seconds(15);
 
 // Percent-encodes `text` for a URL query value (keeps unreserved characters and '/').
 std::string QueryEscape(absl::string_view text) {
@@ -40,8 +44,15 @@ std::string QueryEscape(absl::string_view text) {
 }
 
 std::string SocketUrl(absl::string_view database, absl::string_view socket_dir) {
-  return absl::StrCat("postgresql:///", database, "?host=", QueryEscape(socket_dir),
-                      "&user=rms");
+  return absl::StrCat("postgresql:///", database, "?host=", QueryEscape(socket_dir), "&user=rms");
+}
+
+// `dir` made absolute and normal, without a trailing '/'.
+std::string AbsoluteDir(absl::string_view dir) {
+  std::error_code error;
+  std::string path = fs::absolute(fs::path(std::string(dir)), error).lexically_normal().string();
+  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
 }
 
 bool IsEmptyOrMissing(const std::string& dir) {
@@ -85,19 +96,12 @@ absl::Status EmbeddedPostgres::Stop() {
 }
 
 std::string EmbeddedPostgres::UrlFor(absl::string_view data_dir) {
-  std::error_code error;
-  std::string dir = fs::absolute(fs::path(std::string(data_dir)), error).lexically_normal();
-  if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  return SocketUrl(sql::kEmbeddedDatabase, dir + "/pg-run");
+  return SocketUrl(sql::kEmbeddedDatabase, AbsoluteDir(data_dir) + "/pg-run");
 }
 
 absl::Status EmbeddedPostgres::ResolvePaths(absl::string_view data_dir) {
   if (data_dir.empty()) return absl::InvalidArgumentError("the data directory is empty");
-  std::error_code error;
-  fs::path dir = fs::absolute(fs::path(std::string(data_dir)), error).lexically_normal();
-  if (error) return absl::InvalidArgumentError(absl::StrCat("bad data directory ", data_dir));
-  data_dir_ = dir.string();
-  if (data_dir_.size() > 1 && data_dir_.back() == '/') data_dir_.pop_back();
+  data_dir_ = AbsoluteDir(data_dir);
   pg_dir_ = data_dir_ + "/pg";
   run_dir_ = data_dir_ + "/pg-run";
   server_log_ = run_dir_ + "/postgresql.log";
@@ -106,9 +110,9 @@ absl::Status EmbeddedPostgres::ResolvePaths(absl::string_view data_dir) {
   admin_url_ = SocketUrl("postgres", run_dir_);
   std::string socket = absl::StrCat(run_dir_, "/.s.PGSQL.", options_.port);
   if (socket.size() >= sizeof(sockaddr_un{}.sun_path)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the PostgreSQL socket path ", socket, " is longer than ",
-        sizeof(sockaddr_un{}.sun_path) - 1, " bytes; choose a shorter --data-dir"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the PostgreSQL socket path ", socket, " is longer than ",
+                     sizeof(sockaddr_un{}.sun_path) - 1, " bytes; choose a shorter --data-dir"));
   }
   if (run_dir_.find('\'') != std::string::npos) {
     return absl::FailedPreconditionError("the data directory must not contain a quote (')");
@@ -118,16 +122,16 @@ absl::Status EmbeddedPostgres::ResolvePaths(absl::string_view data_dir) {
 
 absl::Status EmbeddedPostgres::PrepareDirectories() {
   if (access((options_.bin_dir + "/pg_ctl").c_str(), X_OK) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "PostgreSQL 15 is not installed (no ", options_.bin_dir,
-        "/pg_ctl); install package postgresql-15 or pass --database-url"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("PostgreSQL 15 is not installed (no ", options_.bin_dir,
+                     "/pg_ctl); install package postgresql-15 or pass --database-url"));
   }
   if (RunningAsRoot()) {
     absl::StatusOr<OsUser> user = LookupOsUser(options_.os_user);
     if (!user.ok()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "PostgreSQL cannot run as root and ", user.status().message(),
-          "; install package postgresql-15 (it creates one) or run as another user"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("PostgreSQL cannot run as root and ", user.status().message(),
+                       "; install package postgresql-15 (it creates one) or run as another user"));
     }
     server_user_ = *user;
   }
@@ -161,34 +165,48 @@ absl::Status EmbeddedPostgres::InitDbIfNeeded() {
     return absl::FailedPreconditionError(absl::StrCat(
         pg_dir_, " is not empty but holds no PostgreSQL cluster (no PG_VERSION); move it away"));
   }
-  return RunPgProgram({"initdb", "-D", pg_dir_, "-A", "trust", "-U", "rms", "-E", "UTF8",
-                       "--locale=C"},
-                      "initdb of the embedded PostgreSQL");
+  return RunPgProgram(
+      {"initdb", "-D", pg_dir_, "-A", "trust", "-U", "rms", "-E", "UTF8", "--locale=C"},
+      "initdb of the embedded PostgreSQL");
 }
 
 absl::Status EmbeddedPostgres::StopLeftoverServer() {
-  const std::string pid_file = pg_dir_ + "/postmaster.pid";
-  if (!fs::exists(pid_file)) return absl::OkStatus();
-  pid_t pid = PostmasterPid(pid_file);
-  if (IsPostgresProcess(pid)) {
-    LogWarning(absl::StrCat("stopping the embedded PostgreSQL (pid ", pid,
-                            ") left running by an earlier process"));
-    return RunPgProgram({"pg_ctl", "-D", pg_dir_, "-m", "fast", "-w", "-t", "60", "stop"},
-                        "stopping a PostgreSQL left running by an earlier process");
+  pid_t pid = PostmasterPid(pg_dir_ + "/postmaster.pid");
+  if (!IsPostmasterOf(pid, pg_dir_)) return RemoveStaleLockFiles();
+  LogWarning(absl::StrCat("stopping the embedded PostgreSQL (pid ", pid,
+                          ") left running by an earlier process"));
+  return RunPgProgram({"pg_ctl", "-D", pg_dir_, "-m", "fast", "-w", "-t", "60", "stop"},
+                      "stopping a PostgreSQL left running by an earlier process");
+}
+
+absl::Status EmbeddedPostgres::RemoveStaleLockFiles() {
+  // Backends of a killed postmaster exit soon after it and still work in the data directory;
+  // the lock files protect it until they are gone.
+  absl::Time deadline = absl::Now() + kOrphanWait;
+  for (std::vector<pid_t> users = ProcessesWorkingIn(pg_dir_); !users.empty();
+       users = ProcessesWorkingIn(pg_dir_)) {
+    if (absl::Now() > deadline) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("processes ", absl::StrJoin(users, ", "), " still use ", pg_dir_,
+                       " but no PostgreSQL server owns it; stop them and start again"));
+    }
+    absl::SleepFor(absl::Milliseconds(50));
   }
-  std::error_code error;
-  fs::remove(pid_file, error);  // stale: its server is gone
-  LogWarning(absl::StrCat("removed the stale ", pid_file, " of a server that is gone"));
+  // A dead (or zombie) PID in a lock file would make the new server refuse to start.
+  for (const std::string& lock : {pg_dir_ + "/postmaster.pid",
+                                  absl::StrCat(run_dir_, "/.s.PGSQL.", options_.port, ".lock")}) {
+    std::error_code error;
+    if (fs::remove(lock, error)) LogWarning(absl::StrCat("removed the stale lock file ", lock));
+  }
   return absl::OkStatus();
 }
 
 absl::Status EmbeddedPostgres::StartServer() {
-  std::string server_options =
-      absl::StrCat("-c listen_addresses='' -k '", run_dir_, "' -p ", options_.port,
-                   " -c unix_socket_permissions=0700");
-  return RunPgProgram({"pg_ctl", "-D", pg_dir_, "-l", server_log_, "-w", "-t", "60", "-o",
-                       server_options, "start"},
-                      "starting the embedded PostgreSQL");
+  std::string server_options = absl::StrCat("-c listen_addresses='' -k '", run_dir_, "' -p ",
+                                            options_.port, " -c unix_socket_permissions=0700");
+  return RunPgProgram(
+      {"pg_ctl", "-D", pg_dir_, "-l", server_log_, "-w", "-t", "60", "-o", server_options, "start"},
+      "starting the embedded PostgreSQL");
 }
 
 absl::Status EmbeddedPostgres::CreateDatabaseIfMissing() {
@@ -210,14 +228,15 @@ absl::Status EmbeddedPostgres::RunPgProgram(const std::vector<std::string>& args
   argv[0] = absl::StrCat(options_.bin_dir, "/", args[0]);
   absl::StatusOr<int> exit_code = RunProcess(argv, server_user_, pg_dir_, command_log_);
   if (!exit_code.ok()) return Failure(absl::StrCat(what, ": ", exit_code.status().message()));
-  if (*exit_code != 0) return Failure(absl::StrCat(what, ": ", args[0], " exited with ", *exit_code));
+  if (*exit_code != 0)
+    return Failure(absl::StrCat(what, ": ", args[0], " exited with ", *exit_code));
   return absl::OkStatus();
 }
 
 absl::Status EmbeddedPostgres::Failure(absl::string_view what) const {
   return absl::InternalError(absl::StrCat(
-      what, "\n--- ", command_log_, " (tail) ---\n", FileTail(command_log_, kLogTailBytes),
-      "--- ", server_log_, " (tail) ---\n", FileTail(server_log_, kLogTailBytes)));
+      what, "\n--- ", command_log_, " (tail) ---\n", FileTail(command_log_, kLogTailBytes), "--- ",
+      server_log_, " (tail) ---\n", FileTail(server_log_, kLogTailBytes)));
 }
 
 }  // namespace rms::storage

@@ -1,4 +1,5 @@
-// EmbeddedPostgres: a private PostgreSQL 15 cluster under a data directory, reachable only by socket.
+// EmbeddedPostgres: a private PostgreSQL 15 cluster under a data directory, reachable only by
+// socket.
 #pragma once
 
 #include <optional>
@@ -32,13 +33,13 @@ class EmbeddedPostgres {
   ~EmbeddedPostgres();  // Stop()
 
   // Creates `data_dir` if needed, runs initdb on first use (superuser `rms`, UTF8, trust), stops
-  // a server left running by a crashed process (or removes its stale postmaster.pid), starts the
-  // server, creates database `rms` if missing and returns its libpq URL
-  // ("postgresql:///rms?host=<socket dir>&user=rms"). Errors: FAILED_PRECONDITION when already
-  // started, when the binaries or the `os_user` are missing, when `os_user` cannot reach
-  // `data_dir` (the message suggests another --data-dir), or when the socket path is too long;
-  // INTERNAL when initdb/pg_ctl fail (the message ends with the tail of the server log);
-  // errors of pg_errors.h while creating the database.
+  // a server left running by a crashed process (or, once the processes of a killed one are gone,
+  // removes its stale lock files), starts the server, creates database `rms` if missing and
+  // returns its libpq URL ("postgresql:///rms?host=<socket dir>&user=rms"). Errors:
+  // FAILED_PRECONDITION when already started, when the binaries or `os_user` are missing, when
+  // `os_user` cannot reach `data_dir` (the message suggests another --data-dir), or when the
+  // socket path is too long; INTERNAL when initdb/pg_ctl fail (the message ends with the tail of
+  // the server log); errors of pg_errors.h while creating the database.
   absl::StatusOr<std::string> Start(absl::string_view data_dir);
 
   // The URL Start() returns for `data_dir`, for a process that attaches to a cluster another
@@ -63,6 +64,7 @@ class EmbeddedPostgres {
   absl::Status PrepareDirectories();
   absl::Status InitDbIfNeeded();
   absl::Status StopLeftoverServer();
+  absl::Status RemoveStaleLockFiles();
   absl::Status StartServer();
   absl::Status CreateDatabaseIfMissing();
   // Runs a PostgreSQL program from bin_dir as the server user; INTERNAL (with log tails) unless

@@ -1,4 +1,5 @@
-// Runs local programs (optionally as another system user) and inspects files for the embedded server.
+// Runs local programs (optionally as another system user) and inspects files for the embedded
+// server.
 #include "storage/os_process.h"
 
 #include <fcntl.h>
@@ -9,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -108,6 +111,10 @@ absl::StatusOr<bool> UserCanSearch(const OsUser& user, const std::string& path) 
 
 absl::Status ChownTree(const std::string& path, const OsUser& user) {
   namespace fs = std::filesystem;
+  struct stat info;
+  if (lstat(path.c_str(), &info) == 0 && info.st_uid == user.uid && info.st_gid == user.gid) {
+    return absl::OkStatus();  // handed over before: skip walking a possibly large tree
+  }
   if (lchown(path.c_str(), user.uid, user.gid) != 0) {
     return absl::InternalError(absl::StrCat("chown ", path, ": ", strerror(errno)));
   }
@@ -115,20 +122,50 @@ absl::Status ChownTree(const std::string& path, const OsUser& user) {
   for (fs::recursive_directory_iterator it(path, error), end; !error && it != end;
        it.increment(error)) {
     if (lchown(it->path().c_str(), user.uid, user.gid) != 0) {
-      return absl::InternalError(absl::StrCat("chown ", it->path().string(), ": ",
-                                              strerror(errno)));
+      return absl::InternalError(
+          absl::StrCat("chown ", it->path().string(), ": ", strerror(errno)));
     }
   }
   if (error) return absl::InternalError(absl::StrCat("listing ", path, ": ", error.message()));
   return absl::OkStatus();
 }
 
-bool IsPostgresProcess(pid_t pid) {
+namespace {
+
+bool WorksIn(const std::string& proc_dir, const std::string& dir) {
+  std::error_code error;
+  std::filesystem::path cwd = std::filesystem::read_symlink(proc_dir + "/cwd", error);
+  if (error) return false;  // gone, a zombie, or not ours to inspect
+  return std::filesystem::equivalent(cwd, dir, error) && !error;
+}
+
+}  // namespace
+
+bool IsPostmasterOf(pid_t pid, const std::string& data_dir) {
   if (pid <= 0) return false;
-  std::ifstream comm(absl::StrCat("/proc/", pid, "/comm"));
-  std::string name;
-  if (!std::getline(comm, name)) return false;
-  return name == "postgres" || name == "postmaster";
+  const std::string proc = absl::StrCat("/proc/", pid);
+  std::ifstream stat_file(proc + "/stat");
+  std::string stat;
+  if (!std::getline(stat_file, stat)) return false;
+  size_t name_end = stat.rfind(')');  // "<pid> (<comm>) <state> ..."
+  if (name_end == std::string::npos || name_end + 2 >= stat.size()) return false;
+  absl::string_view name = absl::string_view(stat).substr(0, name_end);
+  name = name.substr(name.find('(') + 1);
+  char state = stat[name_end + 2];
+  if (state == 'Z' || state == 'X' || (name != "postgres" && name != "postmaster")) return false;
+  return WorksIn(proc, data_dir);
+}
+
+std::vector<pid_t> ProcessesWorkingIn(const std::string& dir) {
+  std::vector<pid_t> pids;
+  std::error_code error;
+  for (std::filesystem::directory_iterator it("/proc", error), end; !error && it != end;
+       it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    if (WorksIn(it->path().string(), dir)) pids.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return pids;
 }
 
 std::string FileTail(const std::string& path, size_t max_bytes) {

@@ -1,4 +1,5 @@
-// Runs local programs (optionally as another system user) and inspects files for the embedded server.
+// Runs local programs (optionally as another system user) and inspects files for the embedded
+// server.
 #pragma once
 
 #include <sys/types.h>
@@ -38,11 +39,17 @@ absl::StatusOr<int> RunProcess(const std::vector<std::string>& argv,
 // that takes the user's ids. The caller must be root.
 absl::StatusOr<bool> UserCanSearch(const OsUser& user, const std::string& path);
 
-// Gives `path` and everything below it (symlinks not followed) to `user`.
+// Gives `path` and everything below it (symlinks not followed) to `user`; does nothing when
+// `path` itself already belongs to `user`.
 absl::Status ChownTree(const std::string& path, const OsUser& user);
 
-// Whether process `pid` is alive and runs a PostgreSQL server binary.
-bool IsPostgresProcess(pid_t pid);
+// Whether process `pid` is a live (not zombie) PostgreSQL server whose working directory is
+// `data_dir` (a postmaster works in its data directory), so that a recycled PID or another
+// cluster's server is never taken for it.
+bool IsPostmasterOf(pid_t pid, const std::string& data_dir);
+
+// Live processes whose working directory is `dir` (those this process may inspect).
+std::vector<pid_t> ProcessesWorkingIn(const std::string& dir);
 
 // The last `max_bytes` of a text file, starting at a line boundary; "" when unreadable.
 std::string FileTail(const std::string& path, size_t max_bytes);

@@ -1,8 +1,7 @@
 // PgStore's CredentialStore: hashed tokens and access keys in table `credentials`.
-#include <string>
-
 #include <pqxx/result>
 #include <pqxx/transaction>
+#include <string>
 
 #include "storage/pg_rows.h"
 #include "storage/pg_store.h"
@@ -30,8 +29,8 @@ absl::Status PgStore::CreateCredential(const CredentialRecord& credential) {
   return pool_->Run("CreateCredential", [&](pqxx::connection& connection) -> absl::Status {
     pqxx::work tx(connection);
     tx.exec_params(sql::kInsertCredential, credential.id, credential.project_id, credential.kind,
-                   credential.token_sha256, credential.access_key,
-                   credential.encrypted_secret_key, MicrosOrNow(credential.created_at));
+                   credential.token_sha256, credential.access_key, credential.encrypted_secret_key,
+                   MicrosOrNow(credential.created_at));
     tx.commit();
     return absl::OkStatus();
   });

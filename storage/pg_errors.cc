@@ -2,9 +2,8 @@
 #include "storage/pg_errors.h"
 
 #include <exception>
-#include <string>
-
 #include <pqxx/except>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
@@ -29,8 +28,8 @@ absl::Status FromSqlError(const pqxx::sql_error& error, absl::string_view operat
         absl::StrCat(operation, ": a row with the same key already exists"));
   }
   if (state == "40001" || state == "40P01") {
-    return absl::AbortedError(absl::StrCat(operation, ": transaction conflict (SQLSTATE ",
-                                           state, "); retry"));
+    return absl::AbortedError(
+        absl::StrCat(operation, ": transaction conflict (SQLSTATE ", state, "); retry"));
   }
   return absl::InternalError(absl::StrCat(operation, " failed: SQLSTATE ",
                                           state.empty() ? "unknown" : state, ": ",
@@ -50,7 +49,8 @@ absl::Status StatusFromCurrentException(absl::string_view operation) {
     return absl::AbortedError(
         absl::StrCat(operation, ": transaction rolled back: ", PrimaryLine(error.what())));
   } catch (const pqxx::in_doubt_error&) {
-    return errors::Make("DCS.5030", absl::StrCat(operation, ": the database connection was lost "
+    return errors::Make("DCS.5030", absl::StrCat(operation,
+                                                 ": the database connection was lost "
                                                  "during commit; the outcome is unknown"));
   } catch (const std::exception& error) {
     return absl::InternalError(absl::StrCat(operation, " failed: ", PrimaryLine(error.what())));

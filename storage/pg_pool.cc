@@ -1,4 +1,5 @@
-// PgPool: a small thread-safe pool of libpqxx connections; a connection serves one thread at a time.
+// PgPool: a small thread-safe pool of libpqxx connections; a connection serves one thread at a
+// time.
 #include "storage/pg_pool.h"
 
 #include "services/common/errors.h"

@@ -1,13 +1,13 @@
-// PgPool: a small thread-safe pool of libpqxx connections; a connection serves one thread at a time.
+// PgPool: a small thread-safe pool of libpqxx connections; a connection serves one thread at a
+// time.
 #pragma once
 
 #include <memory>
+#include <pqxx/connection>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-#include <pqxx/connection>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"

@@ -3,10 +3,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <pqxx/row>
 #include <string>
 #include <vector>
-
-#include <pqxx/row>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -29,6 +28,9 @@ std::string ContainsPattern(absl::string_view text);
 
 // INVALID_ARGUMENT (no DCS payload) for a negative offset or a limit < 0.
 absl::Status CheckPaging(int offset, int limit);
+
+// Number of columns in RMS_SQL_TASK_COLUMNS; a query may return more after them.
+inline constexpr int kTaskColumnCount = 17;
 
 TaskRecord TaskFromRow(const pqxx::row& row);  // RMS_SQL_TASK_COLUMNS
 TaskEvent EventFromRow(const pqxx::row& row);  // RMS_SQL_EVENT_COLUMNS

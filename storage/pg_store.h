@@ -55,8 +55,7 @@ class PgStore final : public TaskStore, public InstanceStore, public CredentialS
                                              absl::string_view instance_id) override;
   absl::StatusOr<Page<InstanceRecord>> ListInstances(absl::string_view project_id, int offset,
                                                      int limit) override;
-  absl::Status DeleteInstance(absl::string_view project_id,
-                              absl::string_view instance_id) override;
+  absl::Status DeleteInstance(absl::string_view project_id, absl::string_view instance_id) override;
 
   // CredentialStore.
   absl::Status CreateCredential(const CredentialRecord& credential) override;

@@ -1,8 +1,7 @@
 // PgStore's TaskStore: tasks and their log in tables `tasks` and `task_events`.
-#include <string>
-
 #include <pqxx/result>
 #include <pqxx/transaction>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
@@ -14,9 +13,8 @@ namespace rms::storage {
 namespace {
 
 void InsertEvent(pqxx::work& tx, const std::string& task_id, const TaskEvent& event) {
-  tx.exec_params(sql::kInsertEvent, task_id, event.level.empty() ? "info" : event.level,
-                 event.code, event.message, KeywordsToJson(event.keywords), event.from_status,
-                 event.to_status);
+  tx.exec_params(sql::kInsertEvent, task_id, event.level.empty() ? "info" : event.level, event.code,
+                 event.message, KeywordsToJson(event.keywords), event.from_status, event.to_status);
 }
 
 absl::Status TaskNotFound(absl::string_view project_id, absl::string_view task_id) {
@@ -27,12 +25,12 @@ absl::Status TaskNotFound(absl::string_view project_id, absl::string_view task_i
 // Writes the mutable columns of `task` and returns the row as stored plus its claimability.
 std::pair<TaskRecord, bool> WriteTask(pqxx::work& tx, const std::string& project_id,
                                       const std::string& task_id, const TaskRecord& task) {
-  pqxx::row row = tx.exec_params1(
-      sql::kUpdateTask, project_id, task_id, task.name, task.description, task.kind,
-      task.config_json, task.status, task.error, task.desired_state, task.stats_json,
-      task.lease_owner, task.lease_epoch, MicrosOrNull(task.lease_expires_at),
-      MicrosOrNull(task.released_at));
-  return {TaskFromRow(row), row[17].as<bool>()};
+  pqxx::row row =
+      tx.exec_params1(sql::kUpdateTask, project_id, task_id, task.name, task.description, task.kind,
+                      task.config_json, task.status, task.error, task.desired_state,
+                      task.stats_json, task.lease_owner, task.lease_epoch,
+                      MicrosOrNull(task.lease_expires_at), MicrosOrNull(task.released_at));
+  return {TaskFromRow(row), row[kTaskColumnCount].as<bool>()};
 }
 
 }  // namespace
@@ -64,17 +62,17 @@ absl::StatusOr<TaskRecord> PgStore::GetTask(absl::string_view project_id,
 
 absl::StatusOr<TaskRecord> PgStore::GetTaskByJob(absl::string_view project_id,
                                                  absl::string_view job_id) {
-  return pool_->Run("GetTaskByJob",
-                    [&](pqxx::connection& connection) -> absl::StatusOr<TaskRecord> {
-                      pqxx::read_transaction tx(connection);
-                      pqxx::result rows = tx.exec_params(
-                          sql::kSelectTaskByJob, std::string(project_id), std::string(job_id));
-                      if (rows.empty()) {
-                        return absl::NotFoundError(absl::StrCat(
-                            "no task was created by job ", job_id, " in project ", project_id));
-                      }
-                      return TaskFromRow(rows[0]);
-                    });
+  return pool_->Run(
+      "GetTaskByJob", [&](pqxx::connection& connection) -> absl::StatusOr<TaskRecord> {
+        pqxx::read_transaction tx(connection);
+        pqxx::result rows =
+            tx.exec_params(sql::kSelectTaskByJob, std::string(project_id), std::string(job_id));
+        if (rows.empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("no task was created by job ", job_id, " in project ", project_id));
+        }
+        return TaskFromRow(rows[0]);
+      });
 }
 
 absl::StatusOr<Page<TaskRecord>> PgStore::ListTasks(absl::string_view project_id,
@@ -83,18 +81,17 @@ absl::StatusOr<Page<TaskRecord>> PgStore::ListTasks(absl::string_view project_id
   RETURN_IF_ERROR(CheckPaging(offset, limit));
   const std::string project(project_id);
   const std::string pattern = ContainsPattern(name_filter);
-  return pool_->Run("ListTasks",
-                    [&](pqxx::connection& connection) -> absl::StatusOr<Page<TaskRecord>> {
-                      pqxx::read_transaction tx(connection);
-                      Page<TaskRecord> page;
-                      page.total = tx.exec_params1(sql::kCountTasks, project, pattern)[0]
-                                       .as<int64_t>();
-                      for (const pqxx::row& row :
-                           tx.exec_params(sql::kListTasks, project, pattern, offset, limit)) {
-                        page.rows.push_back(TaskFromRow(row));
-                      }
-                      return page;
-                    });
+  return pool_->Run(
+      "ListTasks", [&](pqxx::connection& connection) -> absl::StatusOr<Page<TaskRecord>> {
+        pqxx::read_transaction tx(connection);
+        Page<TaskRecord> page;
+        page.total = tx.exec_params1(sql::kCountTasks, project, pattern)[0].as<int64_t>();
+        for (const pqxx::row& row :
+             tx.exec_params(sql::kListTasks, project, pattern, offset, limit)) {
+          page.rows.push_back(TaskFromRow(row));
+        }
+        return page;
+      });
 }
 
 absl::StatusOr<TaskRecord> PgStore::UpdateTask(absl::string_view project_id,
@@ -123,18 +120,17 @@ absl::StatusOr<Page<TaskEvent>> PgStore::ListEvents(absl::string_view task_id,
   RETURN_IF_ERROR(CheckPaging(offset, limit));
   const std::string id(task_id);
   const std::string wanted_level(level);
-  return pool_->Run("ListEvents",
-                    [&](pqxx::connection& connection) -> absl::StatusOr<Page<TaskEvent>> {
-                      pqxx::read_transaction tx(connection);
-                      Page<TaskEvent> page;
-                      page.total = tx.exec_params1(sql::kCountEvents, id, wanted_level)[0]
-                                       .as<int64_t>();
-                      for (const pqxx::row& row :
-                           tx.exec_params(sql::kListEvents, id, wanted_level, offset, limit)) {
-                        page.rows.push_back(EventFromRow(row));
-                      }
-                      return page;
-                    });
+  return pool_->Run(
+      "ListEvents", [&](pqxx::connection& connection) -> absl::StatusOr<Page<TaskEvent>> {
+        pqxx::read_transaction tx(connection);
+        Page<TaskEvent> page;
+        page.total = tx.exec_params1(sql::kCountEvents, id, wanted_level)[0].as<int64_t>();
+        for (const pqxx::row& row :
+             tx.exec_params(sql::kListEvents, id, wanted_level, offset, limit)) {
+          page.rows.push_back(EventFromRow(row));
+        }
+        return page;
+      });
 }
 
 }  // namespace rms::storage

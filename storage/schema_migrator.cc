@@ -1,12 +1,12 @@
-// Applies the forward-only numbered SQL migrations once, under an advisory lock, in one transaction.
+// Applies the forward-only numbered SQL migrations once, under an advisory lock, in one
+// transaction.
 #include "storage/schema_migrator.h"
 
 #include <algorithm>
-#include <set>
-#include <string>
-
 #include <pqxx/result>
 #include <pqxx/transaction>
+#include <set>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
@@ -21,9 +21,9 @@ absl::StatusOr<std::vector<Migration>> Sorted(absl::Span<const Migration> migrat
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
   for (size_t i = 1; i < sorted.size(); ++i) {
     if (sorted[i].version == sorted[i - 1].version) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("two migrations have version ", sorted[i].version, ": ",
-                       sorted[i - 1].name, " and ", sorted[i].name));
+      return absl::InvalidArgumentError(absl::StrCat("two migrations have version ",
+                                                     sorted[i].version, ": ", sorted[i - 1].name,
+                                                     " and ", sorted[i].name));
     }
   }
   return sorted;

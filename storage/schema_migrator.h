@@ -1,4 +1,5 @@
-// Applies the forward-only numbered SQL migrations once, under an advisory lock, in one transaction.
+// Applies the forward-only numbered SQL migrations once, under an advisory lock, in one
+// transaction.
 #pragma once
 
 #include <vector>

@@ -3,35 +3,38 @@
 
 #include <cstdint>
 
+// clang-format off
 // Timestamps travel as microseconds since the Unix epoch (bigint), NULL for "none".
 #define RMS_SQL_MICROS(column) "(EXTRACT(EPOCH FROM " column ") * 1000000)::bigint"
 #define RMS_SQL_FROM_MICROS(param) \
   "(timestamptz 'epoch' + (" param ")::bigint * interval '1 microsecond')"
 
 // Column order read by TaskFromRow (storage/pg_rows.cc).
-#define RMS_SQL_TASK_COLUMNS                                                                    \
+#define RMS_SQL_TASK_COLUMNS                                                                     \
   "id, project_id, name, description, kind, COALESCE(job_id, ''), config::text, status, error, " \
-  "desired_state, stats::text, lease_owner, lease_epoch, " RMS_SQL_MICROS(                      \
-      "lease_expires_at") ", " RMS_SQL_MICROS("created_at") ", " RMS_SQL_MICROS(                \
-      "updated_at") ", " RMS_SQL_MICROS("released_at")
+  "desired_state, stats::text, lease_owner, lease_epoch, "                                       \
+  RMS_SQL_MICROS("lease_expires_at") ", " RMS_SQL_MICROS("created_at") ", "                      \
+  RMS_SQL_MICROS("updated_at") ", " RMS_SQL_MICROS("released_at")
 
 // A task a worker may claim: an operator wants it running and no live lease holds it.
-#define RMS_SQL_TASK_CLAIMABLE                                         \
-  "(desired_state = 'running' AND status = 'MIGRATING' AND "           \
+#define RMS_SQL_TASK_CLAIMABLE                                                 \
+  "(desired_state = 'running' AND status = 'MIGRATING' AND "                   \
   "(lease_owner = '' OR lease_expires_at IS NULL OR lease_expires_at <= now()))"
 
 // Column order read by EventFromRow.
-#define RMS_SQL_EVENT_COLUMNS                                                            \
-  "id, task_id, " RMS_SQL_MICROS("created_at") ", level, code, message, "                \
+#define RMS_SQL_EVENT_COLUMNS                                              \
+  "id, task_id, " RMS_SQL_MICROS("created_at") ", level, code, message, " \
   "to_jsonb(keywords)::text, from_status, to_status"
 
-#define RMS_SQL_INSTANCE_COLUMNS                                                     \
-  "id, project_id, name, addrs, encrypted_password, description, " RMS_SQL_MICROS( \
-      "created_at")
+// Column order read by InstanceFromRow.
+#define RMS_SQL_INSTANCE_COLUMNS \
+  "id, project_id, name, addrs, encrypted_password, description, " RMS_SQL_MICROS("created_at")
 
-#define RMS_SQL_CREDENTIAL_COLUMNS                                                     \
-  "id, project_id, kind, COALESCE(token_sha256, ''), COALESCE(access_key, ''), "       \
+// Column order read by CredentialFromRow.
+#define RMS_SQL_CREDENTIAL_COLUMNS                                               \
+  "id, project_id, kind, COALESCE(token_sha256, ''), COALESCE(access_key, ''), " \
   "encrypted_secret_key, " RMS_SQL_MICROS("created_at")
+// clang-format on
 
 namespace rms::storage::sql {
 
@@ -68,16 +71,21 @@ inline constexpr char kCountTasks[] =
     "SELECT count(*) FROM tasks"
     " WHERE project_id = $1 AND status <> 'DELETED' AND name LIKE $2 ESCAPE '\\'";
 inline constexpr char kListTasks[] =
-    "SELECT " RMS_SQL_TASK_COLUMNS " FROM tasks"
+    "SELECT " RMS_SQL_TASK_COLUMNS
+    " FROM tasks"
     " WHERE project_id = $1 AND status <> 'DELETED' AND name LIKE $2 ESCAPE '\\'"
     " ORDER BY created_at DESC, id DESC OFFSET $3 LIMIT $4";
 // Returns the written row plus a last column: whether a worker may claim it now.
+// clang-format off
 inline constexpr char kUpdateTask[] =
     "UPDATE tasks SET name = $3, description = $4, kind = $5, config = $6::jsonb, status = $7,"
     " error = $8, desired_state = $9, stats = $10::jsonb, lease_owner = $11, lease_epoch = $12,"
-    " lease_expires_at = " RMS_SQL_FROM_MICROS("$13") ", released_at = " RMS_SQL_FROM_MICROS(
-        "$14") ", updated_at = now() WHERE project_id = $1 AND id = $2"
+    " lease_expires_at = " RMS_SQL_FROM_MICROS("$13") ","
+    " released_at = " RMS_SQL_FROM_MICROS("$14") ","
+    " updated_at = now()"
+    " WHERE project_id = $1 AND id = $2"
     " RETURNING " RMS_SQL_TASK_COLUMNS ", " RMS_SQL_TASK_CLAIMABLE;
+// clang-format on
 // Wakes workers LISTENing on the task channel; the payload is the task id.
 inline constexpr char kNotifyTask[] = "SELECT pg_notify($1, $2)";
 
@@ -91,7 +99,8 @@ inline constexpr char kInsertEvent[] =
 inline constexpr char kCountEvents[] =
     "SELECT count(*) FROM task_events WHERE task_id = $1 AND ($2 = '' OR level = $2)";
 inline constexpr char kListEvents[] =
-    "SELECT " RMS_SQL_EVENT_COLUMNS " FROM task_events"
+    "SELECT " RMS_SQL_EVENT_COLUMNS
+    " FROM task_events"
     " WHERE task_id = $1 AND ($2 = '' OR level = $2) ORDER BY id OFFSET $3 LIMIT $4";
 
 // ---- instances ---------------------------------------------------------------------------------
@@ -101,9 +110,9 @@ inline constexpr char kInsertInstance[] =
 inline constexpr char kSelectInstance[] =
     "SELECT " RMS_SQL_INSTANCE_COLUMNS " FROM instances WHERE project_id = $1 AND id = $2";
 inline constexpr char kCountInstances[] = "SELECT count(*) FROM instances WHERE project_id = $1";
-inline constexpr char kListInstances[] =
-    "SELECT " RMS_SQL_INSTANCE_COLUMNS " FROM instances WHERE project_id = $1"
-    " ORDER BY created_at, id OFFSET $2 LIMIT $3";
+inline constexpr char kListInstances[] = "SELECT " RMS_SQL_INSTANCE_COLUMNS
+                                         " FROM instances WHERE project_id = $1"
+                                         " ORDER BY created_at, id OFFSET $2 LIMIT $3";
 inline constexpr char kDeleteInstance[] = "DELETE FROM instances WHERE project_id = $1 AND id = $2";
 
 // ---- credentials -------------------------------------------------------------------------------

@@ -1,16 +1,21 @@
 // EmbeddedPostgres: initdb, start, restart with the data kept, a crashed owner, bad directories.
+#include "storage/embedded_postgres.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <string>
-
-#include <gtest/gtest.h>
+#include <fstream>
+#include <functional>
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
+#include <string>
 
-#include "storage/embedded_postgres.h"
+#include "absl/time/clock.h"
+#include "storage/os_process.h"
 #include "storage/pg_store.h"
 
 namespace rms::storage {
@@ -32,6 +37,15 @@ class EmbeddedPostgresTest : public ::testing::Test {
   }
   std::string dir_;
 };
+
+bool WaitFor(const std::function<bool()>& predicate, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (!predicate()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return true;
+}
 
 std::string Query(const std::string& url, const std::string& query) {
   pqxx::connection connection(url);
@@ -82,6 +96,25 @@ TEST_F(EmbeddedPostgresTest, ServerLeftRunningByACrashedProcessIsTakenOver) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(Query(*again, "SELECT count(*) FROM kept"), "0");
   ASSERT_TRUE(successor.Stop().ok());
+}
+
+TEST_F(EmbeddedPostgresTest, StalePidFileOfAKilledServerIsHandled) {
+  std::string data_dir = dir_ + "/data";
+  EmbeddedPostgres killed;
+  absl::StatusOr<std::string> url = killed.Start(data_dir);
+  ASSERT_TRUE(url.ok()) << url.status();
+  killed.AbandonForTest();
+  std::ifstream pid_file(data_dir + "/pg/postmaster.pid");
+  pid_t pid = 0;
+  ASSERT_TRUE(pid_file >> pid);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  ASSERT_TRUE(WaitFor([&] { return !IsPostmasterOf(pid, data_dir + "/pg"); }, absl::Seconds(10)));
+  ASSERT_TRUE(std::filesystem::exists(data_dir + "/pg/postmaster.pid"));
+
+  EmbeddedPostgres successor;
+  absl::StatusOr<std::string> again = successor.Start(data_dir);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(Query(*again, "SELECT 1"), "1");
 }
 
 TEST_F(EmbeddedPostgresTest, ServerUserThatCannotReachTheDataDirIsAClearError) {

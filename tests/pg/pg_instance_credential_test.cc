@@ -1,7 +1,7 @@
 // PgStore's InstanceStore and CredentialStore against a real PostgreSQL.
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "services/common/errors.h"
 #include "tests/pg/pg_store_fixture.h"

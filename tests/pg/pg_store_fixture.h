@@ -1,11 +1,11 @@
 // Shared fixture of the storage tests: a fresh database with the schema and an open PgStore.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"

@@ -1,10 +1,10 @@
 // PgStore's task log (level filter, paging) and the NOTIFY that wakes workers.
-#include <string>
-#include <vector>
-
 #include <gtest/gtest.h>
+
 #include <pqxx/connection>
 #include <pqxx/notification>
+#include <string>
+#include <vector>
 
 #include "tests/pg/pg_store_fixture.h"
 

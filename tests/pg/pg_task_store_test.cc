@@ -1,7 +1,7 @@
 // PgStore's TaskStore against a real PostgreSQL: create, get, list, update and their errors.
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "services/common/errors.h"
 #include "tests/pg/pg_store_fixture.h"
@@ -50,9 +50,8 @@ TEST_F(PgStoreTest, MissingTaskIsPlainNotFound) {
   for (const absl::Status& status :
        {store_->GetTask("p1", "nope").status(), store_->GetTask("other", "t1").status(),
         store_->GetTaskByJob("p1", "nope").status(),
-        store_->UpdateTask("p1", "nope", [](TaskRecord&, TaskEvent&) {
-          return absl::OkStatus();
-        }).status()}) {
+        store_->UpdateTask("p1", "nope", [](TaskRecord&, TaskEvent&) { return absl::OkStatus(); })
+            .status()}) {
     EXPECT_EQ(status.code(), absl::StatusCode::kNotFound) << status;
     EXPECT_FALSE(errors::DcsCodeOf(status).has_value());
   }
@@ -93,8 +92,7 @@ TEST_F(PgStoreTest, ListIsNewestFirstWithoutDeletedAndPages) {
   ASSERT_TRUE(past_end.ok());
   EXPECT_EQ(past_end->total, 4);
   EXPECT_TRUE(past_end->rows.empty());
-  EXPECT_EQ(store_->ListTasks("p1", "", -1, 2).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListTasks("p1", "", -1, 2).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(PgStoreTest, NameFilterIsASubstringWithWildcardsTakenLiterally) {

@@ -1,16 +1,17 @@
 // Schema migrations and the connection pool against a real PostgreSQL.
+#include "storage/schema_migrator.h"
+
+#include <gtest/gtest.h>
+
 #include <memory>
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <pqxx/connection>
-#include <pqxx/nontransaction>
-
 #include "services/common/errors.h"
 #include "storage/pg_pool.h"
-#include "storage/schema_migrator.h"
 #include "tests/support/pg_test_database.h"
 
 namespace rms::storage {
@@ -92,8 +93,7 @@ TEST_F(PgDatabaseTest, FailingMigrationAppliesNothing) {
   EXPECT_EQ(QueryInt(db_url(), "SELECT count(*) FROM pg_tables WHERE tablename = 'a'"), 0);
 
   const Migration duplicate[] = {{1, "0001_a.sql", "SELECT 1"}, {1, "0001_b.sql", "SELECT 1"}};
-  EXPECT_EQ(ApplyMigrations(*pool, duplicate).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ApplyMigrations(*pool, duplicate).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(PgDatabaseTest, PoolReconnectsAfterTheServerDropsItsConnections) {

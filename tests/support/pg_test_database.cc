@@ -4,10 +4,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <random>
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
+#include <random>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"

@@ -1,11 +1,11 @@
 // Test helper: a fresh PostgreSQL database per test on the server named by RMS_TEST_DATABASE_URL.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
