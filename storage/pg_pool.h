@@ -40,6 +40,8 @@ class PgPool {
 
   // The URL with secrets masked, for messages.
   const std::string& redacted_url() const { return redacted_url_; }
+  // The URL itself, for components that need a dedicated connection (LISTEN). Never log it.
+  const std::string& url() const { return url_; }
 
   // Connections currently open (idle or in use); for tests.
   int OpenConnectionsForTest();

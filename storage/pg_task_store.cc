@@ -7,30 +7,15 @@
 #include "services/common/status_macros.h"
 #include "storage/pg_rows.h"
 #include "storage/pg_store.h"
+#include "storage/pg_task_writes.h"
 #include "storage/sql_queries.h"
 
 namespace rms::storage {
 namespace {
 
-void InsertEvent(pqxx::work& tx, const std::string& task_id, const TaskEvent& event) {
-  tx.exec_params(sql::kInsertEvent, task_id, event.level.empty() ? "info" : event.level, event.code,
-                 event.message, KeywordsToJson(event.keywords), event.from_status, event.to_status);
-}
-
 absl::Status TaskNotFound(absl::string_view project_id, absl::string_view task_id) {
   return absl::NotFoundError(
       absl::StrCat("task ", task_id, " does not exist in project ", project_id));
-}
-
-// Writes the mutable columns of `task` and returns the row as stored plus its claimability.
-std::pair<TaskRecord, bool> WriteTask(pqxx::work& tx, const std::string& project_id,
-                                      const std::string& task_id, const TaskRecord& task) {
-  pqxx::row row =
-      tx.exec_params1(sql::kUpdateTask, project_id, task_id, task.name, task.description, task.kind,
-                      task.config_json, task.status, task.error, task.desired_state,
-                      task.stats_json, task.lease_owner, task.lease_epoch,
-                      MicrosOrNull(task.lease_expires_at), MicrosOrNull(task.released_at));
-  return {TaskFromRow(row), row[kTaskColumnCount].as<bool>()};
 }
 
 }  // namespace

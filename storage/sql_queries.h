@@ -89,6 +89,46 @@ inline constexpr char kUpdateTask[] =
 // Wakes workers LISTENing on the task channel; the payload is the task id.
 inline constexpr char kNotifyTask[] = "SELECT pg_notify($1, $2)";
 
+// ---- workers: claims, leases, checkpoints (fenced by lease_epoch) ---------------------------------
+// clang-format off
+// A task a worker should run now: wanted running (or stopping with a dead worker) and no live lease.
+#define RMS_SQL_TASK_WORKABLE                                                               \
+  "((desired_state = 'running' AND status IN ('MIGRATING', 'FULLMIGRATING', 'INCRMIGEATING'))" \
+  " OR status = 'TERMINATING') AND"                                                         \
+  " (lease_owner = '' OR lease_expires_at IS NULL OR lease_expires_at <= now())"
+// $1 owner, $2 ttl in microseconds.
+inline constexpr char kClaimTask[] =
+    "UPDATE tasks SET lease_owner = $1, lease_epoch = lease_epoch + 1,"
+    " lease_expires_at = now() + $2::bigint * interval '1 microsecond'"
+    " WHERE id = (SELECT id FROM tasks WHERE " RMS_SQL_TASK_WORKABLE
+    " ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " RETURNING " RMS_SQL_TASK_COLUMNS;
+// $1 id, $2 epoch, $3 ttl in microseconds.
+inline constexpr char kRenewLease[] =
+    "UPDATE tasks SET lease_expires_at = now() + $3::bigint * interval '1 microsecond'"
+    " WHERE id = $1 AND lease_epoch = $2 AND lease_owner <> ''"
+    " RETURNING " RMS_SQL_TASK_COLUMNS;
+inline constexpr char kSelectTaskByIdForUpdate[] =
+    "SELECT " RMS_SQL_TASK_COLUMNS " FROM tasks WHERE id = $1 FOR UPDATE";
+// clang-format on
+inline constexpr char kReleaseLease[] =
+    "UPDATE tasks SET lease_owner = '', lease_expires_at = NULL"
+    " WHERE id = $1 AND lease_epoch = $2";
+inline constexpr char kWriteStats[] =
+    "UPDATE tasks SET stats = $3::jsonb WHERE id = $1 AND lease_epoch = $2";
+// $1 task, $2 epoch, $3 shard, $4 replid, $5 offset. Writes only while $2 is the lease epoch.
+inline constexpr char kWriteCheckpoint[] =
+    "INSERT INTO checkpoints (task_id, shard, replid, repl_offset, epoch, updated_at)"
+    " SELECT $1, $3, $4, $5, $2, now() FROM tasks WHERE id = $1 AND lease_epoch = $2"
+    " ON CONFLICT (task_id, shard) DO UPDATE SET replid = EXCLUDED.replid,"
+    " repl_offset = EXCLUDED.repl_offset, epoch = EXCLUDED.epoch, updated_at = now()";
+inline constexpr char kReadCheckpoints[] =
+    "SELECT shard, replid, repl_offset, epoch FROM checkpoints WHERE task_id = $1 ORDER BY shard";
+inline constexpr char kClearCheckpoints[] =
+    "DELETE FROM checkpoints WHERE task_id = $1"
+    " AND EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND lease_epoch = $2)";
+inline constexpr char kCheckEpoch[] = "SELECT 1 FROM tasks WHERE id = $1 AND lease_epoch = $2";
+
 // ---- task events -------------------------------------------------------------------------------
 // $5: the keywords as a JSON array of strings.
 inline constexpr char kInsertEvent[] =

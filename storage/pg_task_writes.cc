@@ -1,0 +1,24 @@
+// Statements shared by the task stores of the API and of the workers, inside a transaction.
+#include "storage/pg_task_writes.h"
+
+#include "storage/pg_rows.h"
+#include "storage/sql_queries.h"
+
+namespace rms::storage {
+
+void InsertEvent(pqxx::work& tx, const std::string& task_id, const TaskEvent& event) {
+  tx.exec_params(sql::kInsertEvent, task_id, event.level.empty() ? "info" : event.level, event.code,
+                 event.message, KeywordsToJson(event.keywords), event.from_status, event.to_status);
+}
+
+std::pair<TaskRecord, bool> WriteTask(pqxx::work& tx, const std::string& project_id,
+                                      const std::string& task_id, const TaskRecord& task) {
+  pqxx::row row =
+      tx.exec_params1(sql::kUpdateTask, project_id, task_id, task.name, task.description, task.kind,
+                      task.config_json, task.status, task.error, task.desired_state,
+                      task.stats_json, task.lease_owner, task.lease_epoch,
+                      MicrosOrNull(task.lease_expires_at), MicrosOrNull(task.released_at));
+  return {TaskFromRow(row), row[kTaskColumnCount].as<bool>()};
+}
+
+}  // namespace rms::storage

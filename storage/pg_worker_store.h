@@ -1,0 +1,57 @@
+// PgWorkerStore and PgTaskNotifier: the worker side of storage over PostgreSQL.
+#pragma once
+
+#include <memory>
+#include <pqxx/connection>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "storage/pg_pool.h"
+#include "storage/worker_store.h"
+
+namespace rms::storage {
+
+// WorkerStore over the shared pool. Besides the documented codes, UNAVAILABLE when the database
+// is unreachable (see pg_errors.h).
+class PgWorkerStore final : public WorkerStore {
+ public:
+  explicit PgWorkerStore(PgPool& pool) : pool_(pool) {}
+
+  absl::StatusOr<std::optional<TaskRecord>> ClaimTask(absl::string_view owner,
+                                                      absl::Duration ttl) override;
+  absl::StatusOr<TaskRecord> RenewLease(absl::string_view task_id, int64_t epoch,
+                                        absl::Duration ttl) override;
+  absl::StatusOr<TaskRecord> UpdateLeasedTask(absl::string_view task_id, int64_t epoch,
+                                              const TaskMutation& mutate) override;
+  absl::Status ReleaseLease(absl::string_view task_id, int64_t epoch) override;
+  absl::Status WriteStats(absl::string_view task_id, int64_t epoch,
+                          absl::string_view stats_json) override;
+  absl::Status WriteCheckpoint(absl::string_view task_id, int64_t epoch,
+                               const Checkpoint& checkpoint) override;
+  absl::StatusOr<std::vector<Checkpoint>> ReadCheckpoints(absl::string_view task_id) override;
+  absl::Status ClearCheckpoints(absl::string_view task_id, int64_t epoch) override;
+  absl::Status AddEvent(absl::string_view task_id, int64_t epoch, const TaskEvent& event) override;
+
+ private:
+  PgPool& pool_;
+};
+
+// LISTEN rms_tasks on a dedicated connection: wakes idle workers when a task becomes claimable.
+// One thread uses it.
+class PgTaskNotifier {
+ public:
+  static absl::StatusOr<std::unique_ptr<PgTaskNotifier>> Open(const std::string& url);
+  ~PgTaskNotifier();
+  // Waits up to `timeout` for a notification; true if one (or more) arrived. UNAVAILABLE when the
+  // connection broke (the caller reopens after a pause).
+  absl::StatusOr<bool> Wait(absl::Duration timeout);
+
+ private:
+  class Receiver;
+  PgTaskNotifier() = default;
+  std::unique_ptr<pqxx::connection> connection_;
+  std::unique_ptr<Receiver> receiver_;
+};
+
+}  // namespace rms::storage

@@ -1,0 +1,56 @@
+// Test helper: a real redis-server (Debian's) on a free loopback port, stopped by PID.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace rms::test_support {
+
+struct RedisServerOptions {
+  std::string password;                 // requirepass; "" = none
+  std::vector<std::string> extra_config;  // lines such as "repl-backlog-size 16kb"
+  std::string binary = "/usr/bin/redis-server";
+};
+
+// One redis-server with `enable-debug-command local` (DEBUG DIGEST), no persistence, its config
+// passed on stdin (the password never appears in `ps`), working files in a private temp dir.
+// The destructor stops it (SIGTERM, then SIGKILL after 10 s) and removes the dir.
+class RedisServer {
+ public:
+  // Starts and waits (deadline 10 s) until it answers PING. UNAVAILABLE with the log tail when
+  // it does not.
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(RedisServerOptions options = {});
+  ~RedisServer();
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  const std::string& password() const { return options_.password; }
+  const std::string& dir() const { return dir_; }
+  // Runs redis-cli against this server (REDISCLI_AUTH carries the password) and returns stdout
+  // without the trailing newline. For setup and assertions in tests.
+  absl::StatusOr<std::string> Cli(const std::vector<std::string>& args) const;
+  // `DEBUG DIGEST` of the whole dataset (40 hex chars; all zeros when empty).
+  absl::StatusOr<std::string> Digest() const;
+  // Stops the server now; the destructor then does nothing more.
+  void Stop();
+
+ private:
+  explicit RedisServer(RedisServerOptions options) : options_(std::move(options)) {}
+  absl::Status Launch();
+
+  RedisServerOptions options_;
+  std::string dir_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// A free TCP port on 127.0.0.1 (bound then released; race-tolerant enough for tests).
+int FreeLoopbackPort();
+
+}  // namespace rms::test_support
