@@ -7,12 +7,18 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "rms/v1/migration.pb.h"
-#include "services/api/task_config.h"
+#include "services/task_config/task_config.h"
 #include "services/crypto/secret_box.h"
 #include "storage/instance_store.h"
 #include "storage/task_store.h"
 
 namespace rms::api {
+
+using task_config::EndpointConfig;
+using task_config::ImportFile;
+using task_config::TaskConfig;
+using task_config::TaskConfigFromJson;
+using task_config::TaskConfigToJson;
 
 struct MigrationApiOptions {
   // How long SyncStopTask waits for a worker to drain before answering DCS.4134.

@@ -128,7 +128,7 @@ absl::Status ValidateBackupFiles(absl::string_view field, bool present,
 
 absl::Status ValidatePaging(int offset, int limit) {
   if (offset < 0) return errors::BadQuery("offset", "must be a non-negative integer");
-  if (limit < 0 || limit > 1000) return errors::BadQuery("limit", "must be between 1 and 1000");
+  if (limit < 0 || limit > 1000) return errors::BadQuery("limit", "must be an integer between 0 and 1000");
   return absl::OkStatus();
 }
 

@@ -5,10 +5,16 @@
 
 #include "absl/time/time.h"
 #include "rms/v1/migration.pb.h"
-#include "services/api/task_config.h"
+#include "services/task_config/task_config.h"
 #include "storage/records.h"
 
 namespace rms::api {
+
+using task_config::EndpointConfig;
+using task_config::ImportFile;
+using task_config::TaskConfig;
+using task_config::TaskConfigFromJson;
+using task_config::TaskConfigToJson;
 
 // RFC 3339 UTC with seconds: "2026-11-26T08:35:06Z".
 std::string FormatApiTime(absl::Time t);

@@ -65,7 +65,8 @@ absl::Status HttpGateway::Start(const std::string& host, int port) {
         absl::Status status =
             res.status == 413
                 ? errors::BadJson("the body is larger than 1 MiB")
-                : errors::BadJson(absl::StrCat("malformed HTTP request (", res.status, ")"));
+                : errors::Make("DCS.4000", absl::StrCat("malformed HTTP request (HTTP ",
+                                                        res.status, " from the HTTP layer)"));
         WriteError(status, request_id, res);
         res.set_header("X-Request-Id", request_id);
         return httplib::Server::HandlerResponse::Handled;

@@ -73,13 +73,13 @@ Headers SdkSignedHeaders(const std::string& ak, const std::string& sk, int port,
   signable.path = path.substr(0, question);
   if (question != std::string::npos) {
     // Plain key=value pairs only: the tests sign no percent-encoded queries.
-    for (absl::string_view pair : absl::StrSplit(path.substr(question + 1), '&', absl::SkipEmpty())) {
+    for (absl::string_view pair :
+         absl::StrSplit(path.substr(question + 1), '&', absl::SkipEmpty())) {
       std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
       signable.query.push_back(std::move(kv));
     }
   }
-  const std::string date =
-      absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone());
+  const std::string date = absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone());
   Headers headers = {{"Host", absl::StrCat("127.0.0.1:", port)}, {"X-Sdk-Date", date}};
   for (const auto& [name, value] : headers) signable.headers.emplace(name, value);
   signable.body = body;

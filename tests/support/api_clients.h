@@ -1,15 +1,14 @@
 // Test helper: small REST and gRPC clients for migrationd, returning replies as JSON.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-
-#include <nlohmann/json.hpp>
 
 #include "google/protobuf/message.h"
 #include "rms/v1/migration.grpc.pb.h"
@@ -29,7 +28,7 @@ bool FromJson(const Json& json, google::protobuf::Message& message);
 struct HttpReply {
   int status = 0;  // 0 when the request failed below HTTP
   std::string body;
-  Json json;  // discarded (is_discarded()) when the body is not JSON
+  Json json;               // discarded (is_discarded()) when the body is not JSON
   std::string request_id;  // the X-Request-Id header
 };
 
@@ -69,8 +68,9 @@ class GrpcClient {
   GrpcClient(int port, std::string token);
 
   template <typename Request, typename Response>
-  GrpcReply<Response> Call(grpc::Status (v1::MigrationService::Stub::*method)(
-                               grpc::ClientContext*, const Request&, Response*),
+  GrpcReply<Response> Call(grpc::Status (v1::MigrationService::Stub::*method)(grpc::ClientContext*,
+                                                                              const Request&,
+                                                                              Response*),
                            const Request& request) const {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));

@@ -14,9 +14,8 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -199,8 +198,8 @@ absl::Status MigrationdProcess::AwaitReady() {
   };
   if (!WaitFor(ready, absl::Now() + options_.ready_timeout)) {
     Stop();
-    return absl::DeadlineExceededError(absl::StrCat("migrationd not ready in time; log:\n",
-                                                    Tail(ReadLog())));
+    return absl::DeadlineExceededError(
+        absl::StrCat("migrationd not ready in time; log:\n", Tail(ReadLog())));
   }
   if (exited) {
     exit_status_ = status;
@@ -223,8 +222,8 @@ int MigrationdProcess::Stop(absl::Duration timeout) {
 void MigrationdProcess::StopOrphanedPostgres() const {
   const std::string pg_dir = options_.data_dir + "/pg";
   if (!std::filesystem::exists(pg_dir + "/postmaster.pid")) return;
-  std::vector<std::string> args = {"/usr/lib/postgresql/15/bin/pg_ctl", "-D", pg_dir, "-m",
-                                   "immediate", "-w", "stop"};
+  std::vector<std::string> args = {
+      "/usr/lib/postgresql/15/bin/pg_ctl", "-D", pg_dir, "-m", "immediate", "-w", "stop"};
   if (geteuid() == 0) args.insert(args.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
   RunAndCapture(args, log_path_).IgnoreError();
 }

@@ -1,11 +1,11 @@
 // TaskConfig <-> the JSON object stored in tasks.config.
-#include "services/api/task_config.h"
+#include "services/task_config/task_config.h"
 
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 
-namespace rms::api {
+namespace rms::task_config {
 namespace {
 
 using nlohmann::json;
@@ -71,4 +71,4 @@ absl::StatusOr<TaskConfig> TaskConfigFromJson(absl::string_view text) {
   }
 }
 
-}  // namespace rms::api
+}  // namespace rms::task_config

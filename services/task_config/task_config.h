@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace rms::api {
+namespace rms::task_config {
 
 // One side of a migration, resolved: addrs are always set; the password is sealed (never plain).
 struct EndpointConfig {
@@ -43,4 +43,4 @@ std::string TaskConfigToJson(const TaskConfig& config);
 // Parses what TaskConfigToJson wrote. INTERNAL (no payload) on a corrupt row.
 absl::StatusOr<TaskConfig> TaskConfigFromJson(absl::string_view json);
 
-}  // namespace rms::api
+}  // namespace rms::task_config
