@@ -149,6 +149,7 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args) {
   flags["--workers"] = [&o](const std::string& v) {
     return ParseInt("--workers", v, 0, 256, &o.workers);
   };
+  flags["--import-dir"] = [&o](const std::string& v) { o.import_dir = v; return absl::OkStatus(); };
   flags["--ready-file"] = [&o](const std::string& v) {
     o.ready_file = v;
     return absl::OkStatus();
@@ -161,14 +162,14 @@ const char* Usage() {
   return R"(usage:
   migrationd [--data-dir DIR] [--database-url URL] [--key-file PATH]
              [--http-listen HOST:PORT] [--grpc-listen HOST:PORT] [--metrics-listen HOST:PORT]
-             [--roles api,worker] [--workers N] [--ready-file PATH]
+             [--roles api,worker] [--workers N] [--import-dir DIR] [--ready-file PATH]
   migrationd credentials create --project P [--aksk] [--data-dir DIR] [--database-url URL]
              [--key-file PATH]
 
 defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is not given),
           --key-file <data-dir>/secret.key, --http-listen 127.0.0.1:8080,
           --grpc-listen 127.0.0.1:9090, --metrics-listen 127.0.0.1:9464, --roles api,worker,
-          --workers 2. Port 0 picks a free port (see --ready-file).
+          --workers 2, --import-dir <data-dir>/import. Port 0 picks a free port (see --ready-file).
 )";
 }
 

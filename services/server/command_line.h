@@ -24,6 +24,7 @@ struct ServerOptions {
   bool api_role = true;
   bool worker_role = true;
   int workers = 2;
+  std::string import_dir;  // "" = <data_dir>/import; backup files are read only from here
   std::string ready_file;  // written (JSON with the bound ports) once everything listens
 };
 

@@ -2,6 +2,7 @@
 #include "services/server/migrationd.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <memory>
@@ -21,6 +22,9 @@
 #include "services/grpc_api/grpc_migration_service.h"
 #include "services/metrics/api_metrics.h"
 #include "services/server/service_state.h"
+#include "services/worker/job_factory.h"
+#include "services/worker/worker_pool.h"
+#include "storage/pg_worker_store.h"
 
 namespace rms::server {
 namespace {
@@ -57,6 +61,13 @@ absl::Status WriteReadyFile(const std::string& path, const nlohmann::json& ports
     return absl::InternalError(absl::StrCat("cannot write ", path));
   }
   return absl::OkStatus();
+}
+
+// "<host>:<pid>": lease owners name the process holding a task.
+std::string WorkerIdentity() {
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  return absl::StrCat(host, ":", getpid());
 }
 
 }  // namespace
@@ -98,15 +109,23 @@ absl::Status RunServer(const ServerOptions& options) {
     LogInfo(absl::StrCat("api role: REST on port ", http.port(), ", gRPC on port ", grpc_port,
                          ", metrics on port ", metrics_port));
   }
-  if (options.worker_role) {
-    LogWarning(absl::StrCat(
-        "worker role: this build has no migration engine yet; configured tasks stay in status "
-        "MIGRATING (claimable in the database) until an engine worker claims them"));
+  storage::PgWorkerStore worker_store(state->store().pool());
+  std::unique_ptr<worker::WorkerPool> workers;
+  if (options.worker_role && options.workers > 0) {
+    const std::string import_dir = options.import_dir.empty()
+                                       ? options.database.data_dir + "/import"
+                                       : options.import_dir;
+    workers = std::make_unique<worker::WorkerPool>(
+        worker_store, state->store().pool().url(),
+        worker::MakeJobFactory(worker_store, state->secrets(), import_dir),
+        worker::WorkerPoolOptions{options.workers, WorkerIdentity(), {}, absl::Seconds(5)});
+    workers->Start();
   }
   RETURN_IF_ERROR(WriteReadyFile(options.ready_file, ready));
   int signal = 0;
   sigwait(&signals, &signal);
   LogInfo(absl::StrCat("signal ", signal, " received; shutting down"));
+  if (workers) workers->Stop();  // running tasks keep their status and release their leases
   http.Stop();
   if (grpc_server) grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return absl::OkStatus();

@@ -36,6 +36,8 @@ absl::StatusOr<std::unique_ptr<E2eEnv>> E2eEnv::Create(const std::string& admin_
   test_support::MigrationdOptions options;
   options.data_dir = env->dir->path();
   options.database_url = WithPassword(env->database->url(), db_password);
+  // API only: these tests configure tasks at made-up addresses that no worker should dial.
+  options.extra_flags = {"--roles", "api"};
   auto server = test_support::MigrationdProcess::Start(options);
   if (!server.ok()) return server.status();
   env->server = *std::move(server);

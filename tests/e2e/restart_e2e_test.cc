@@ -74,6 +74,7 @@ class RestartTest : public ::testing::Test {
     dir_ = *std::move(dir);
     options_.data_dir = dir_->path();  // no --database-url: embedded PostgreSQL
     options_.ready_timeout = absl::Seconds(120);
+    options_.extra_flags = {"--roles", "api"};  // the configured task must stay as configured
   }
   std::unique_ptr<MigrationdProcess> StartServer() {
     auto process = MigrationdProcess::Start(options_);

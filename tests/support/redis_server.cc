@@ -119,6 +119,14 @@ absl::StatusOr<std::string> RedisServer::Cli(const std::vector<std::string>& arg
   return std::string(absl::StripSuffix(output, "\n"));
 }
 
+absl::Status RedisServer::SetPassword(const std::string& password) {
+  absl::StatusOr<std::string> reply = Cli({"CONFIG", "SET", "requirepass", password});
+  if (!reply.ok()) return reply.status();
+  if (*reply != "OK") return absl::InternalError(absl::StrCat("CONFIG SET failed: ", *reply));
+  options_.password = password;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> RedisServer::Digest() const { return Cli({"DEBUG", "DIGEST"}); }
 
 void RedisServer::Stop() {

@@ -37,6 +37,9 @@ class RedisServer {
   absl::StatusOr<std::string> Cli(const std::vector<std::string>& args) const;
   // `DEBUG DIGEST` of the whole dataset (40 hex chars; all zeros when empty).
   absl::StatusOr<std::string> Digest() const;
+  // CONFIG SET requirepass `password` (e.g. after filling the server with a password-less
+  // tool); later Cli() calls use it.
+  absl::Status SetPassword(const std::string& password);
   // Stops the server now; the destructor then does nothing more.
   void Stop();
 

@@ -59,7 +59,10 @@ absl::StatusOr<std::unique_ptr<TcpConnection>> TcpConnection::Connect(const std:
       continue;
     }
     if (absl::Status ready = conn->WaitReady(POLLOUT, deadline); !ready.ok()) {
-      last = ready;
+      // A peer that does not answer in time is unreachable (retry later), not a slow call.
+      last = absl::IsDeadlineExceeded(ready)
+                 ? absl::UnavailableError(absl::StrCat("timed out connecting to ", peer))
+                 : ready;
       continue;
     }
     int error = 0;

@@ -16,7 +16,8 @@ namespace rms::engine::net {
 // DEADLINE_EXCEEDED, CANCELLED. Messages name the peer as host:port, never credentials.
 class TcpConnection {
  public:
-  // Resolves `host` (name or literal) and connects within `timeout`.
+  // Resolves `host` (name or literal) and connects within `timeout`; UNAVAILABLE when it cannot
+  // (refused, unreachable, or no answer within `timeout`).
   static absl::StatusOr<std::unique_ptr<TcpConnection>> Connect(const std::string& host, int port,
                                                                 absl::Duration timeout);
   ~TcpConnection();

@@ -17,22 +17,33 @@ RedisClient::RedisClient(std::unique_ptr<net::TcpConnection> connection, Endpoin
     : connection_(std::move(connection)), endpoint_(std::move(endpoint)), options_(options) {}
 
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(const Endpoint& endpoint,
-                                                                 ClientOptions options) {
+                                                                  ClientOptions options) {
   ASSIGN_OR_RETURN(auto connection, net::TcpConnection::Connect(endpoint.host, endpoint.port,
                                                                 options.connect_timeout));
-  std::unique_ptr<RedisClient> client(new RedisClient(std::move(connection), endpoint, options));
-  if (endpoint.password.empty()) return client;
+  std::unique_ptr<RedisClient> client = Adopt(std::move(connection), endpoint, options);
+  RETURN_IF_ERROR(client->Authenticate());
+  return client;
+}
+
+std::unique_ptr<RedisClient> RedisClient::Adopt(std::unique_ptr<net::TcpConnection> connection,
+                                                Endpoint endpoint, ClientOptions options) {
+  return std::unique_ptr<RedisClient>(
+      new RedisClient(std::move(connection), std::move(endpoint), options));
+}
+
+absl::Status RedisClient::Authenticate() {
+  if (endpoint_.password.empty()) return absl::OkStatus();
   std::vector<std::string> auth = {"AUTH"};
-  if (!endpoint.username.empty()) auth.push_back(endpoint.username);
-  auth.push_back(endpoint.password);
-  RETURN_IF_ERROR(client->Send(resp::EncodeCommand(auth)));
-  ASSIGN_OR_RETURN(resp::RespValue reply, client->ReadReply());
+  if (!endpoint_.username.empty()) auth.push_back(endpoint_.username);
+  auth.push_back(endpoint_.password);
+  RETURN_IF_ERROR(Send(resp::EncodeCommand(auth)));
+  ASSIGN_OR_RETURN(resp::RespValue reply, ReadReply());
   if (reply.IsError()) {
     // The server's message ("WRONGPASS ...") never contains the password.
     return absl::UnauthenticatedError(
-        absl::StrCat("authentication to ", endpoint.Describe(), " failed: ", reply.str));
+        absl::StrCat("authentication to ", endpoint_.Describe(), " failed: ", reply.str));
   }
-  return client;
+  return absl::OkStatus();
 }
 
 absl::Status RedisClient::Send(absl::string_view bytes) {
@@ -44,8 +55,8 @@ absl::StatusOr<resp::RespValue> RedisClient::ReadReply() {
   while (true) {
     ASSIGN_OR_RETURN(std::optional<resp::RespValue> value, decoder_.Next());
     if (value) return *std::move(value);
-    ASSIGN_OR_RETURN(size_t n, connection_->ReadSome(buffer, sizeof(buffer),
-                                                     absl::Now() + options_.io_timeout));
+    ASSIGN_OR_RETURN(
+        size_t n, connection_->ReadSome(buffer, sizeof(buffer), absl::Now() + options_.io_timeout));
     if (n == 0) {
       return absl::UnavailableError(
           absl::StrCat("connection to ", endpoint_.Describe(), " closed by the server"));

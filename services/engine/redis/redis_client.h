@@ -15,8 +15,8 @@ namespace rms::engine::redis {
 struct Endpoint {
   std::string host;
   int port = 0;
-  std::string username;  // ACL user, "" = default
-  std::string password;  // "" = none; never logged or put in a status message
+  std::string username;          // ACL user, "" = default
+  std::string password;          // "" = none; never logged or put in a status message
   std::string Describe() const;  // "host:port" (no credentials)
 };
 
@@ -32,7 +32,14 @@ class RedisClient {
  public:
   // Connects and authenticates (AUTH [user] password) when a password is set.
   static absl::StatusOr<std::unique_ptr<RedisClient>> Connect(const Endpoint& endpoint,
-                                                             ClientOptions options = {});
+                                                              ClientOptions options = {});
+  // Wraps an established connection to `endpoint` without any I/O, so a caller can keep a
+  // pointer to the connection (to Cancel() it) before calling Authenticate().
+  static std::unique_ptr<RedisClient> Adopt(std::unique_ptr<net::TcpConnection> connection,
+                                            Endpoint endpoint, ClientOptions options = {});
+  // AUTH [user] password when the endpoint has a password (else nothing). UNAUTHENTICATED with
+  // the server's reason (never the password) when refused.
+  absl::Status Authenticate();
 
   // Sends one command and returns its reply (an error reply becomes FAILED_PRECONDITION).
   absl::StatusOr<resp::RespValue> Command(absl::Span<const std::string> args);

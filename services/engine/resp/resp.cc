@@ -1,6 +1,8 @@
 // RESP2 encoder and incremental decoder with size limits.
 #include "services/engine/resp/resp.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -13,6 +15,16 @@ void AppendBulk(std::string& out, absl::string_view arg) {
   absl::StrAppend(&out, "$", arg.size(), "\r\n");
   out.append(arg.data(), arg.size());
   out.append("\r\n");
+}
+
+// Redis-strict integers: an optional '-' then decimal digits, nothing else (no '+', no spaces).
+bool ParseStrictInt(absl::string_view text, int64_t* out) {
+  const size_t digits_from = !text.empty() && text[0] == '-' ? 1 : 0;
+  if (text.size() == digits_from) return false;
+  for (size_t i = digits_from; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return absl::SimpleAtoi(text, out);  // rejects overflow
 }
 
 absl::Status Violation(absl::string_view what) {
@@ -65,36 +77,63 @@ std::string EncodeCommand(absl::Span<const std::string> args) {
 
 void RespDecoder::Feed(absl::string_view bytes) { buffer_.append(bytes.data(), bytes.size()); }
 
+absl::Status RespDecoder::Fail(absl::Status status) {
+  error_ = status;
+  stack_.clear();
+  return status;
+}
+
 void RespDecoder::Compact() {
-  if (pos_ > (64u << 10) && pos_ * 2 > buffer_.size()) {
-    buffer_.erase(0, pos_);
-    if (need_ >= pos_) need_ -= pos_;
-    pos_ = 0;
-  } else if (pos_ == buffer_.size()) {
+  if (pos_ == buffer_.size()) {
     buffer_.clear();
     pos_ = 0;
     need_ = 0;
+  } else if (pos_ > (64u << 10) && pos_ * 2 > buffer_.size()) {
+    buffer_.erase(0, pos_);
+    need_ = need_ > pos_ ? need_ - pos_ : 0;
+    pos_ = 0;
   }
 }
 
 absl::StatusOr<std::optional<RespValue>> RespDecoder::Next() {
-  if (buffer_.size() <= pos_ || buffer_.size() < need_) return std::nullopt;
-  size_t pos = pos_;
-  RespValue value;
-  absl::StatusOr<bool> complete = Parse(&pos, 0, &value);
-  if (!complete.ok()) return complete.status();
-  if (!*complete) return std::nullopt;
-  last_value_bytes_ = pos - pos_;
-  pos_ = pos;
-  need_ = 0;
+  if (!error_.ok()) return error_;
+  while (pos_ < buffer_.size() && buffer_.size() >= need_) {
+    const size_t start = pos_;
+    RespValue value;
+    absl::StatusOr<Item> item = ParseItem(&value);
+    if (!item.ok()) return Fail(item.status());
+    if (*item == Item::kIncomplete) break;
+    need_ = 0;
+    partial_bytes_ += pos_ - start;
+    if (*item == Item::kArrayOpened) continue;
+    // A finished value completes its enclosing arrays bottom-up, as far as it can.
+    bool finished = true;
+    while (!stack_.empty()) {
+      Frame& top = stack_.back();
+      top.array.elements.push_back(std::move(value));
+      if (--top.missing > 0) {
+        finished = false;
+        break;
+      }
+      value = std::move(top.array);
+      stack_.pop_back();
+    }
+    if (finished) {
+      last_value_bytes_ = partial_bytes_;
+      partial_bytes_ = 0;
+      Compact();
+      return value;
+    }
+  }
   Compact();
-  return value;
+  return std::nullopt;
 }
 
 absl::StatusOr<bool> RespDecoder::ParseLine(size_t* pos, absl::string_view* line) {
-  size_t end = buffer_.find("\r\n", *pos);
+  const size_t end = buffer_.find("\r\n", *pos);
   if (end == std::string::npos) {
-    if (buffer_.size() - *pos > limits_.max_line_bytes) {
+    // Without a CRLF among them, more than limit+1 pending bytes cannot end a short enough line.
+    if (buffer_.size() - *pos > limits_.max_line_bytes + 1) {
       return absl::ResourceExhaustedError("RESP line longer than the limit");
     }
     return false;
@@ -107,85 +146,78 @@ absl::StatusOr<bool> RespDecoder::ParseLine(size_t* pos, absl::string_view* line
   return true;
 }
 
-absl::StatusOr<bool> RespDecoder::Parse(size_t* pos, int depth, RespValue* out) {
-  if (*pos >= buffer_.size()) return false;
-  const char marker = buffer_[*pos];
-  size_t cursor = *pos + 1;
+absl::StatusOr<RespDecoder::Item> RespDecoder::ParseItem(RespValue* value) {
+  const char marker = buffer_[pos_];
+  if (marker != '+' && marker != '-' && marker != ':' && marker != '$' && marker != '*') {
+    return Violation(
+        absl::StrCat("unexpected type byte 0x", absl::Hex(static_cast<unsigned char>(marker))));
+  }
+  size_t cursor = pos_ + 1;
   absl::string_view line;
   absl::StatusOr<bool> has_line = ParseLine(&cursor, &line);
-  if (!has_line.ok() || !*has_line) return has_line;
+  if (!has_line.ok()) return has_line.status();
+  if (!*has_line) {
+    need_ = buffer_.size() + 1;
+    return Item::kIncomplete;
+  }
   int64_t number = 0;
-  switch (marker) {
-    case '+':
-    case '-':
-      out->type = marker == '+' ? Type::kSimpleString : Type::kError;
-      out->str = std::string(line);
-      *pos = cursor;
-      return true;
-    case ':':
-      if (!absl::SimpleAtoi(line, &number)) return Violation("bad integer");
-      out->type = Type::kInteger;
-      out->integer = number;
-      *pos = cursor;
-      return true;
-    case '$':
-      if (!absl::SimpleAtoi(line, &number) || number < -1) return Violation("bad bulk length");
-      *pos = cursor;
-      return ParseBulk(pos, number, out);
-    case '*':
-      if (!absl::SimpleAtoi(line, &number) || number < -1) return Violation("bad array length");
-      if (depth >= limits_.max_depth) return absl::ResourceExhaustedError("RESP nesting too deep");
-      *pos = cursor;
-      return ParseArray(pos, number, depth, out);
-    default:
-      return Violation(
-          absl::StrCat("unexpected type byte 0x", absl::Hex(static_cast<unsigned char>(marker))));
+  if (marker == '+' || marker == '-') {
+    value->type = marker == '+' ? Type::kSimpleString : Type::kError;
+    value->str = std::string(line);
+  } else if (marker == ':') {
+    if (!ParseStrictInt(line, &number)) return Violation("bad integer");
+    value->type = Type::kInteger;
+    value->integer = number;
+  } else if (marker == '$') {
+    if (!ParseStrictInt(line, &number) || number < -1) return Violation("bad bulk length");
+    return TakeBulk(cursor, number, value);
+  } else {
+    if (!ParseStrictInt(line, &number) || number < -1) return Violation("bad array length");
+    return OpenArray(cursor, number, value);
   }
+  pos_ = cursor;
+  return Item::kValue;
 }
 
-absl::StatusOr<bool> RespDecoder::ParseBulk(size_t* pos, int64_t length, RespValue* out) {
-  if (length == -1) {
-    out->type = Type::kNullBulk;
-    return true;
+absl::StatusOr<RespDecoder::Item> RespDecoder::TakeBulk(size_t cursor, int64_t length,
+                                                        RespValue* value) {
+  value->type = Type::kNullBulk;
+  if (length >= 0) {
+    if (static_cast<uint64_t>(length) > limits_.max_bulk_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("RESP bulk string of ", length, " bytes exceeds the limit"));
+    }
+    const size_t end = cursor + static_cast<size_t>(length) + 2;
+    if (buffer_.size() < end) {
+      need_ = end;
+      return Item::kIncomplete;
+    }
+    if (buffer_[end - 2] != '\r' || buffer_[end - 1] != '\n') {
+      return Violation("bulk string not terminated by CRLF");
+    }
+    value->type = Type::kBulkString;
+    value->str.assign(buffer_, cursor, static_cast<size_t>(length));
+    cursor = end;
   }
-  if (static_cast<uint64_t>(length) > limits_.max_bulk_bytes) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("RESP bulk string of ", length, " bytes exceeds the limit"));
-  }
-  const size_t end = *pos + static_cast<size_t>(length) + 2;
-  if (buffer_.size() < end) {
-    need_ = std::max(need_, end);
-    return false;
-  }
-  if (buffer_[end - 2] != '\r' || buffer_[end - 1] != '\n') {
-    return Violation("bulk string not terminated by CRLF");
-  }
-  out->type = Type::kBulkString;
-  out->str.assign(buffer_, *pos, static_cast<size_t>(length));
-  *pos = end;
-  return true;
+  pos_ = cursor;
+  return Item::kValue;
 }
 
-absl::StatusOr<bool> RespDecoder::ParseArray(size_t* pos, int64_t count, int depth,
-                                             RespValue* out) {
-  if (count == -1) {
-    out->type = Type::kNullArray;
-    return true;
+absl::StatusOr<RespDecoder::Item> RespDecoder::OpenArray(size_t cursor, int64_t count,
+                                                         RespValue* value) {
+  if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
+    return absl::ResourceExhaustedError("RESP nesting too deep");
   }
-  if (static_cast<uint64_t>(count) > limits_.max_array_elements) {
+  if (count > 0 && static_cast<uint64_t>(count) > limits_.max_array_elements) {
     return absl::ResourceExhaustedError(
         absl::StrCat("RESP array of ", count, " elements exceeds the limit"));
   }
-  out->type = Type::kArray;
-  out->elements.clear();
-  out->elements.reserve(std::min<int64_t>(count, 1024));
-  for (int64_t i = 0; i < count; ++i) {
-    RespValue element;
-    absl::StatusOr<bool> complete = Parse(pos, depth + 1, &element);
-    if (!complete.ok() || !*complete) return complete;
-    out->elements.push_back(std::move(element));
-  }
-  return true;
+  pos_ = cursor;
+  value->type = count == -1 ? Type::kNullArray : Type::kArray;
+  if (count <= 0) return Item::kValue;
+  stack_.push_back(Frame{std::move(*value), count});
+  stack_.back().array.elements.reserve(std::min<int64_t>(count, 1024));
+  return Item::kArrayOpened;
 }
 
 }  // namespace rms::engine::resp

@@ -64,10 +64,15 @@ class RespDecoder {
     RespValue array;
     int64_t missing = 0;
   };
-  // Parses one item at pos_: a scalar, a whole bulk string or an array header. Returns false
-  // when incomplete (pos_ unchanged); otherwise advances pos_ and sets *complete to the finished
-  // value (nullopt after pushing a non-empty array's frame).
-  absl::StatusOr<bool> ParseItem(std::optional<RespValue>* complete);
+  enum class Item { kIncomplete, kValue, kArrayOpened };
+  // Parses one item at pos_: a scalar, a whole bulk string or an array header. kIncomplete leaves
+  // pos_ unchanged; otherwise pos_ advances and either *value is complete (kValue) or a
+  // non-empty array's frame was pushed (kArrayOpened).
+  absl::StatusOr<Item> ParseItem(RespValue* value);
+  // The bulk string whose payload starts at `cursor` (length -1 = null bulk).
+  absl::StatusOr<Item> TakeBulk(size_t cursor, int64_t length, RespValue* value);
+  // An array whose elements start at `cursor`: complete when empty or null, else a new frame.
+  absl::StatusOr<Item> OpenArray(size_t cursor, int64_t count, RespValue* value);
   absl::StatusOr<bool> ParseLine(size_t* pos, absl::string_view* line);
   absl::Status Fail(absl::Status status);
   void Compact();

@@ -1,0 +1,44 @@
+// TargetNode: the one seam between the writer and a target Redis node (a cluster router fans out
+// over several), plus its implementation over a RedisClient.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/engine/redis/redis_client.h"
+#include "services/engine/resp/resp.h"
+
+namespace rms::engine::writer {
+
+// A target node that takes pipelined commands. Owned and called by one thread.
+class TargetNode {
+ public:
+  virtual ~TargetNode();
+
+  // Sends `count` RESP-encoded commands (`encoded` holds exactly that many) and returns their
+  // `count` replies in order; error replies are returned as values, not as a status. A status
+  // error means the connection is unusable (UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, or a
+  // protocol error): replies may have been lost and the node must not be used again.
+  virtual absl::StatusOr<std::vector<resp::RespValue>> Exchange(absl::string_view encoded,
+                                                                size_t count) = 0;
+  // "host:port" for messages; never contains credentials.
+  virtual std::string Describe() const = 0;
+};
+
+// A standalone node reached through an already connected (and authenticated) RedisClient, which
+// must outlive this object.
+class RedisClientNode final : public TargetNode {
+ public:
+  explicit RedisClientNode(redis::RedisClient& client) : client_(client) {}
+
+  absl::StatusOr<std::vector<resp::RespValue>> Exchange(absl::string_view encoded,
+                                                        size_t count) override;
+  std::string Describe() const override { return client_.endpoint().Describe(); }
+
+ private:
+  redis::RedisClient& client_;
+};
+
+}  // namespace rms::engine::writer

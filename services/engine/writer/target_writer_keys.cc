@@ -1,0 +1,195 @@
+// TargetWriter, per key: buffer elements up to big_key_bytes, then RESTORE the raw capture or
+// rewrite the value as commands (streaming the rewrite once the buffer would overflow).
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/status_macros.h"
+#include "services/engine/rdb/rdb_format.h"
+#include "services/engine/rdb/restore_payload.h"
+#include "services/engine/writer/stream_rewriter.h"
+#include "services/engine/writer/target_writer.h"
+
+namespace rms::engine::writer {
+namespace {
+
+using rdb::ValueKind;
+
+constexpr size_t kStringOverhead = sizeof(std::string);
+
+// What holding `chunk` costs, roughly as allocated.
+size_t ChunkBytes(const rdb::ElementChunk& chunk) {
+  size_t bytes = 0;
+  for (const std::string& s : chunk.members) bytes += s.size() + kStringOverhead;
+  for (const std::string& s : chunk.values) bytes += s.size() + kStringOverhead;
+  bytes += chunk.scores.size() * sizeof(double);
+  bytes += chunk.field_expire_at_ms.size() * sizeof(int64_t);
+  return bytes;
+}
+
+void AppendChunk(const rdb::ElementChunk& from, rdb::ElementChunk* to) {
+  to->members.insert(to->members.end(), from.members.begin(), from.members.end());
+  to->values.insert(to->values.end(), from.values.begin(), from.values.end());
+  to->scores.insert(to->scores.end(), from.scores.begin(), from.scores.end());
+  to->field_expire_at_ms.insert(to->field_expire_at_ms.end(), from.field_expire_at_ms.begin(),
+                                from.field_expire_at_ms.end());
+}
+
+int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
+
+}  // namespace
+
+absl::Status TargetWriter::BeginKey(const rdb::KeyHeader& header) {
+  if (mode_ != KeyMode::kNone) {
+    return absl::FailedPreconditionError("RDB key began before the previous one ended");
+  }
+  RETURN_IF_ERROR(SelectDb(header.db));
+  key_ = header;
+  buffer_ = rdb::ElementChunk();
+  buffered_bytes_ = 0;
+  if (header.expire_at_ms >= 0 && header.expire_at_ms <= NowMs()) {
+    // Already expired at the source (a master would not load it): make sure the target agrees.
+    mode_ = KeyMode::kSkipping;
+    return pipeline_.Add({"DEL", header.key}, header.key);
+  }
+  const bool accepted = rdb::TargetAcceptsType(header.rdb_type, options_.target_rdb_version);
+  if (header.kind == ValueKind::kModule && (!accepted || options_.force_rewrite)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("key ", Label(header.key), " holds a module value (",
+                     rdb::TypeName(header.rdb_type), "), which cannot be rewritten as commands"));
+  }
+  // Streams arrive whole at kKeyEnd; other values that cannot be restored are rewritten as their
+  // elements come, without buffering.
+  if ((options_.force_rewrite || !accepted) && header.kind != ValueKind::kStream) {
+    mode_ = KeyMode::kRewriting;
+    return rewriter_.Begin(key_);
+  }
+  mode_ = KeyMode::kBuffering;
+  return absl::OkStatus();
+}
+
+absl::Status TargetWriter::AddElements(const rdb::ElementChunk& chunk) {
+  switch (mode_) {
+    case KeyMode::kNone:
+      return absl::FailedPreconditionError("RDB elements outside a key");
+    case KeyMode::kSkipping:
+      return absl::OkStatus();
+    case KeyMode::kRewriting:
+      return rewriter_.Write(chunk);
+    case KeyMode::kBuffering:
+      break;
+  }
+  const size_t bytes = ChunkBytes(chunk);
+  if (buffered_bytes_ + bytes > options_.big_key_bytes) {
+    // Too big to hold until kKeyEnd: it will be rewritten anyway, so start now.
+    RETURN_IF_ERROR(StartRewrite());
+    return rewriter_.Write(chunk);
+  }
+  AppendChunk(chunk, &buffer_);
+  buffered_bytes_ += bytes;
+  stats_.peak_buffered_bytes = std::max(stats_.peak_buffered_bytes, buffered_bytes_);
+  return absl::OkStatus();
+}
+
+// DEL + the elements buffered so far; the rest of the key follows as it arrives.
+absl::Status TargetWriter::StartRewrite() {
+  mode_ = KeyMode::kRewriting;
+  RETURN_IF_ERROR(rewriter_.Begin(key_));
+  if (!buffer_.empty()) RETURN_IF_ERROR(rewriter_.Write(buffer_));
+  buffer_ = rdb::ElementChunk();
+  buffered_bytes_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status TargetWriter::EndKey(const rdb::RdbEvent& event) {
+  absl::Status status;
+  switch (mode_) {
+    case KeyMode::kNone:
+      return absl::FailedPreconditionError("RDB key ended before it began");
+    case KeyMode::kSkipping:
+      ++stats_.keys_expired;
+      break;
+    case KeyMode::kBuffering:
+      if (CanRestore(event)) {
+        status = Restore(event);
+        break;
+      }
+      status = StartRewrite();
+      if (status.ok()) status = RewriteRest(event);
+      break;
+    case KeyMode::kRewriting:
+      status = RewriteRest(event);
+      break;
+  }
+  mode_ = KeyMode::kNone;
+  buffer_ = rdb::ElementChunk();
+  buffered_bytes_ = 0;
+  return status;
+}
+
+bool TargetWriter::CanRestore(const rdb::RdbEvent& event) const {
+  return !options_.force_rewrite && event.raw_captured &&
+         event.raw_value.size() <= options_.big_key_bytes &&
+         rdb::TargetAcceptsType(key_.rdb_type, options_.target_rdb_version);
+}
+
+// RESTORE key <ttl> <payload> REPLACE ABSTTL [IDLETIME s | FREQ f]   (5.0+; before: relative TTL)
+absl::Status TargetWriter::Restore(const rdb::RdbEvent& event) {
+  const int target = options_.target_rdb_version;
+  const int source = options_.source_rdb_version;
+  const std::string payload = rdb::RestorePayload(event.raw_value, key_.rdb_type,
+                                                  source > 0 ? std::min(source, target) : target);
+  const bool absolute = target >= 9;
+  int64_t ttl = 0;
+  if (key_.expire_at_ms >= 0) {
+    ttl = absolute ? key_.expire_at_ms : std::max<int64_t>(1, key_.expire_at_ms - NowMs());
+  }
+  const std::string ttl_text = absl::StrCat(ttl);
+  std::vector<absl::string_view> args = {"RESTORE", key_.key, ttl_text, payload, "REPLACE"};
+  std::string hint;
+  if (absolute) {
+    args.push_back("ABSTTL");
+    if (key_.lru_idle_seconds >= 0) {
+      hint = absl::StrCat(key_.lru_idle_seconds);
+      args.insert(args.end(), {"IDLETIME", hint});
+    } else if (key_.lfu_freq >= 0) {
+      hint = absl::StrCat(key_.lfu_freq);
+      args.insert(args.end(), {"FREQ", hint});
+    }
+  }
+  RETURN_IF_ERROR(pipeline_.Add(args, key_.key));
+  ++stats_.keys_restored;
+  ++stats_.keys_written;
+  return absl::OkStatus();
+}
+
+// After the elements: a stream's whole rewrite, the TTL, and warnings for what was lost.
+absl::Status TargetWriter::RewriteRest(const rdb::RdbEvent& event) {
+  if (key_.kind == ValueKind::kStream) {
+    if (!event.stream.has_value()) {
+      return absl::InternalError(absl::StrCat("stream key ", Label(key_.key), " has no value"));
+    }
+    StreamRewriteNotes notes;
+    RETURN_IF_ERROR(
+        RewriteStream(pipeline_, key_.key, *event.stream, options_.target_rdb_version, &notes));
+    if (notes.dropped_pending > 0) {
+      Warn(absl::StrCat("stream ", Label(key_.key), ": ", notes.dropped_pending,
+                        " pending entries of deleted messages not migrated"));
+    }
+    if (notes.dropped_counters) {
+      Warn(absl::StrCat("stream ", Label(key_.key),
+                        ": entries-added, max-deleted-entry-id and entries-read not migrated "
+                        "(target Redis < 7.0)"));
+    }
+  }
+  RETURN_IF_ERROR(rewriter_.End());
+  if (rewriter_.dropped_field_ttls() > 0) {
+    Warn(absl::StrCat("hash ", Label(key_.key), ": ", rewriter_.dropped_field_ttls(),
+                      " field TTLs not migrated (HPEXPIREAT needs target Redis 7.4+)"));
+  }
+  ++stats_.keys_rewritten;
+  ++stats_.keys_written;
+  return absl::OkStatus();
+}
+
+}  // namespace rms::engine::writer

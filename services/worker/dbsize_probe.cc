@@ -1,0 +1,47 @@
+// DbSizeProbe: counts the keys of a Redis node (all databases) for the stats API.
+#include "services/worker/dbsize_probe.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+
+namespace rms::worker {
+
+int64_t KeysInKeyspace(absl::string_view info) {
+  int64_t total = 0;
+  // "db0:keys=12,expires=0,avg_ttl=0"
+  for (absl::string_view line : absl::StrSplit(info, '\n')) {
+    if (line.substr(0, 2) != "db") continue;
+    size_t start = line.find("keys=");
+    if (start == absl::string_view::npos) continue;
+    absl::string_view rest = line.substr(start + 5);
+    int64_t keys = 0;
+    if (absl::SimpleAtoi(rest.substr(0, rest.find(',')), &keys)) total += keys;
+  }
+  return total;
+}
+
+DbSizeProbe::DbSizeProbe(engine::redis::Endpoint endpoint, absl::Duration interval)
+    : endpoint_(std::move(endpoint)), interval_(interval) {}
+
+int64_t DbSizeProbe::Get(bool force) {
+  const absl::Time now = absl::Now();
+  if (now < next_ && !force) return last_;
+  next_ = now + interval_;
+  if (!client_) {
+    engine::redis::ClientOptions options;
+    options.connect_timeout = absl::Seconds(2);
+    options.io_timeout = absl::Seconds(2);
+    auto client = engine::redis::RedisClient::Connect(endpoint_, options);
+    if (!client.ok()) return last_;
+    client_ = *std::move(client);
+  }
+  auto reply = client_->Command({"INFO", "keyspace"});
+  if (!reply.ok()) {
+    client_.reset();
+    return last_;
+  }
+  last_ = KeysInKeyspace(reply->str);
+  return last_;
+}
+
+}  // namespace rms::worker

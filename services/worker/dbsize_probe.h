@@ -1,0 +1,32 @@
+// DbSizeProbe: counts the keys of a Redis node (all databases) for the stats API.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/time/time.h"
+#include "services/engine/redis/redis_client.h"
+
+namespace rms::worker {
+
+// Used by one thread (the lease keeper). Keeps its own connection; failures are not errors
+// (the last known count stays), because stats must never stop a migration.
+class DbSizeProbe {
+ public:
+  explicit DbSizeProbe(engine::redis::Endpoint endpoint,
+                       absl::Duration interval = absl::Seconds(5));
+  // The key count, refreshed with INFO keyspace at most once per interval; -1 until known.
+  int64_t Get(bool force = false);
+
+ private:
+  engine::redis::Endpoint endpoint_;
+  absl::Duration interval_;
+  std::unique_ptr<engine::redis::RedisClient> client_;
+  absl::Time next_ = absl::InfinitePast();
+  int64_t last_ = -1;
+};
+
+// Sums "keys=N" over the db lines of an INFO keyspace reply.
+int64_t KeysInKeyspace(absl::string_view info);
+
+}  // namespace rms::worker

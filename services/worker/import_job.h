@@ -1,0 +1,33 @@
+// ImportJob: loads RDB backup files from the import directory into the target.
+#pragma once
+
+#include <string>
+
+#include "absl/synchronization/mutex.h"
+#include "services/crypto/secret_box.h"
+#include "services/task_config/task_config.h"
+#include "services/worker/job_progress.h"
+#include "services/worker/migration_job.h"
+
+namespace rms::worker {
+
+class ImportJob final : public MigrationJob {
+ public:
+  ImportJob(task_config::TaskConfig config, std::string import_dir,
+            const crypto::SecretBox& secrets);
+  // Files are loaded in the order given, each through the same writer as a full migration.
+  absl::Status Run(TaskContext& context, const JobReporter& reporter) override;
+  std::string StatsJson() const override;
+  std::string error_code() const override { return error_code_; }
+
+ private:
+  const task_config::TaskConfig config_;
+  const std::string import_dir_;
+  const crypto::SecretBox& secrets_;
+  JobProgress progress_;
+  mutable absl::Mutex stats_mu_;
+  mutable StatsRenderer renderer_ ABSL_GUARDED_BY(stats_mu_);
+  std::string error_code_ = "MIGRATION_FAILED";
+};
+
+}  // namespace rms::worker

@@ -1,0 +1,27 @@
+// The JobFactory of migrationd: an online migration or a backup import, from the task's config.
+#include "services/worker/job_factory.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/worker/import_job.h"
+#include "services/worker/online_migration_job.h"
+
+namespace rms::worker {
+
+JobFactory MakeJobFactory(storage::WorkerStore& store, const crypto::SecretBox& secrets,
+                          std::string import_dir) {
+  return [&store, &secrets, import_dir](const storage::TaskRecord& task)
+             -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
+    absl::StatusOr<task_config::TaskConfig> config =
+        task_config::TaskConfigFromJson(task.config_json);
+    if (!config.ok()) return absl::InvalidArgumentError("the task's stored config is unreadable");
+    if (task.kind == "backupfile_import") {
+      return std::make_unique<ImportJob>(*std::move(config), import_dir, secrets);
+    }
+    if (task.kind == "online_migration") {
+      return std::make_unique<OnlineMigrationJob>(task, *std::move(config), store, secrets);
+    }
+    return absl::InvalidArgumentError(absl::StrCat("unknown task kind '", task.kind, "'"));
+  };
+}
+
+}  // namespace rms::worker

@@ -1,0 +1,16 @@
+// The JobFactory of migrationd: an online migration or a backup import, from the task's config.
+#pragma once
+
+#include <string>
+
+#include "services/crypto/secret_box.h"
+#include "services/worker/task_runner.h"
+#include "storage/worker_store.h"
+
+namespace rms::worker {
+
+// INVALID_ARGUMENT when the stored config is unusable (the task then fails with that message).
+JobFactory MakeJobFactory(storage::WorkerStore& store, const crypto::SecretBox& secrets,
+                          std::string import_dir);
+
+}  // namespace rms::worker

@@ -1,0 +1,36 @@
+// MigrationJob: the data-moving part of one task, run by a TaskRunner between claim and finish.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "services/worker/task_context.h"
+
+namespace rms::worker {
+
+// What a job may report to the task while it runs (thread-safe, fenced by the lease).
+struct JobReporter {
+  // Moves the task to `status` ("FULLMIGRATING", "INCRMIGEATING", ...) with a log entry.
+  std::function<absl::Status(absl::string_view status, absl::string_view code,
+                             absl::string_view message)>
+      transition;
+  // Adds a log entry (level "info" | "warning" | "error").
+  std::function<void(absl::string_view level, absl::string_view code, absl::string_view message)>
+      log;
+};
+
+class MigrationJob {
+ public:
+  virtual ~MigrationJob() = default;
+  // Runs until the job is done (OK: the task succeeded), fails (the error, with a stable
+  // log_code in error_code()), or `context` is cancelled (return its reason).
+  virtual absl::Status Run(TaskContext& context, const JobReporter& reporter) = 0;
+  // The task's stats as a JSON object (fields of the stats API); any thread.
+  virtual std::string StatsJson() const = 0;
+  // The stable log_code of the last failure (e.g. "SOURCE_UNREACHABLE").
+  virtual std::string error_code() const { return "MIGRATION_FAILED"; }
+};
+
+}  // namespace rms::worker

@@ -1,0 +1,43 @@
+// CopySnapshot: reads an RDB stream to its end and writes every key to the target.
+#include "services/worker/snapshot_copy.h"
+
+#include "services/engine/rdb/rdb_reader.h"
+
+namespace rms::worker {
+namespace {
+
+void Publish(const engine::writer::TargetWriter& writer, JobProgress& progress) {
+  const engine::writer::TargetWriterStats stats = writer.stats();
+  progress.keys_written = stats.keys_written;
+  progress.commands_sent = stats.commands_sent;
+  progress.bytes_sent = stats.bytes_sent;
+}
+
+}  // namespace
+
+absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetWriter& writer,
+                          JobProgress& progress, TaskContext& context,
+                          const std::function<void(const std::string&)>& warn) {
+  engine::rdb::RdbReader reader(rdb);
+  uint64_t events = 0;
+  while (true) {
+    if (context.cancelled()) return context.reason();
+    absl::StatusOr<engine::rdb::RdbEvent> event = reader.Next();
+    if (!event.ok()) return context.cancelled() ? context.reason() : event.status();
+    if (reader.version() > 0 && events == 0) writer.set_source_rdb_version(reader.version());
+    if (absl::Status s = writer.Apply(*event); !s.ok()) return s;
+    progress.snapshot_bytes = reader.bytes_read();
+    if (++events % 256 == 0) {
+      Publish(writer, progress);
+      for (const std::string& warning : writer.TakeWarnings()) warn(warning);
+    }
+    if (event->type == engine::rdb::RdbEvent::kEnd) break;
+  }
+  absl::Status flushed = writer.Flush();
+  Publish(writer, progress);
+  for (const std::string& warning : writer.TakeWarnings()) warn(warning);
+  if (flushed.ok()) progress.snapshot_done = true;
+  return flushed;
+}
+
+}  // namespace rms::worker

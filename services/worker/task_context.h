@@ -1,0 +1,37 @@
+// TaskContext: the one cancellation point of a running task; the first reason wins.
+#pragma once
+
+#include <functional>
+#include <map>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace rms::worker {
+
+// Thread-safe. Components register a callback that wakes their blocked I/O (e.g. a socket's
+// Cancel()); Cancel() runs every callback once.
+class TaskContext {
+ public:
+  // Records `reason` if it is the first, then runs the callbacks. Later calls do nothing.
+  void Cancel(absl::Status reason);
+  bool cancelled() const;
+  // OK while not cancelled.
+  absl::Status reason() const;
+  // Runs `callback` on Cancel (at once if already cancelled). Returns a handle for Unregister.
+  int OnCancel(std::function<void()> callback);
+  void Unregister(int handle);
+  // Sleeps up to `duration`; returns early (false) when cancelled. For retry back-off.
+  bool SleepUnlessCancelled(absl::Duration duration);
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::Status reason_ ABSL_GUARDED_BY(mu_);
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  int next_handle_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int, std::function<void()>> callbacks_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace rms::worker

@@ -1,0 +1,99 @@
+// TaskRunner: one claimed task from claim to release: lease, status transitions, job, outcome.
+#include "services/worker/task_runner.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+
+namespace rms::worker {
+
+TaskRunner::TaskRunner(storage::WorkerStore& store, const JobFactory& jobs,
+                       LeaseOptions lease_options)
+    : store_(store), jobs_(jobs), lease_options_(lease_options) {}
+
+absl::Status TaskRunner::Transition(const storage::TaskRecord& task, absl::string_view to,
+                                    absl::string_view code, absl::string_view message,
+                                    absl::string_view level, absl::string_view error) {
+  return store_
+      .UpdateLeasedTask(task.id, task.lease_epoch,
+                        [&](storage::TaskRecord& row, storage::TaskEvent& event) {
+                          event.from_status = row.status;
+                          event.to_status = std::string(to);
+                          event.level = std::string(level);
+                          event.code = std::string(code);
+                          event.message = std::string(message);
+                          row.status = std::string(to);
+                          row.error = std::string(error);
+                          return absl::OkStatus();
+                        })
+      .status();
+}
+
+void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown) {
+  LogInfo(absl::StrCat("task ", task.id, ": claimed (status ", task.status, ", epoch ",
+                       task.lease_epoch, ")"));
+  if (task.status == "TERMINATING") {
+    Finish(task, absl::OkStatus(), /*stop_requested=*/true, false, "");
+    return;
+  }
+  if (task.lease_epoch > 1 && task.status != "MIGRATING") {
+    (void)store_.AddEvent(task.id, task.lease_epoch,
+                          storage::TaskEvent{0, task.id, {}, "warning", "LEASE_TAKEOVER",
+                                             "a worker took the task over from a worker that "
+                                             "stopped renewing its lease", {}, "", ""});
+  }
+  absl::StatusOr<std::unique_ptr<MigrationJob>> job = jobs_(task);
+  if (!job.ok()) {
+    Finish(task, job.status(), false, false, "INVALID_TASK_CONFIG");
+    return;
+  }
+  TaskContext context;
+  const int link = shutdown.OnCancel([&] { context.Cancel(shutdown.reason()); });
+  LeaseKeeper keeper(store_, task.id, task.lease_epoch, lease_options_, context,
+                     [&] { return (*job)->StatsJson(); }, nullptr);
+  keeper.Start();
+  JobReporter reporter;
+  reporter.transition = [&](absl::string_view to, absl::string_view code,
+                            absl::string_view message) {
+    return Transition(task, to, code, message);
+  };
+  reporter.log = [&](absl::string_view level, absl::string_view code, absl::string_view message) {
+    storage::TaskEvent event;
+    event.level = std::string(level);
+    event.code = std::string(code);
+    event.message = std::string(message);
+    (void)store_.AddEvent(task.id, task.lease_epoch, event);
+  };
+  absl::Status outcome = (*job)->Run(context, reporter);
+  keeper.Stop();
+  shutdown.Unregister(link);
+  if (keeper.lease_lost()) {
+    LogWarning(absl::StrCat("task ", task.id, ": lease lost; leaving it to its new holder"));
+    return;
+  }
+  // Publish the final numbers before the outcome.
+  (void)store_.WriteStats(task.id, task.lease_epoch, (*job)->StatsJson());
+  Finish(task, outcome, keeper.stop_requested(), shutdown.cancelled(), (*job)->error_code());
+}
+
+void TaskRunner::Finish(const storage::TaskRecord& task, const absl::Status& outcome,
+                        bool stop_requested, bool shutting_down, const std::string& error_code) {
+  absl::Status written;
+  if (stop_requested) {
+    written = Transition(task, "TERMINATED", "TASK_STOPPED", "task stopped");
+  } else if (shutting_down && !outcome.ok()) {
+    LogInfo(absl::StrCat("task ", task.id, ": worker shutting down; releasing it for resumption"));
+  } else if (outcome.ok()) {
+    written = Transition(task, "SUCCESS", "MIGRATION_SUCCEEDED", "migration finished");
+  } else {
+    const std::string message(outcome.message());
+    LogWarning(absl::StrCat("task ", task.id, " failed: ", message));
+    written = Transition(task, "MIGRATION_FAILED", error_code, message, "error", message);
+  }
+  if (!written.ok()) LogWarning(absl::StrCat("task ", task.id, ": ", written.message()));
+  absl::Status released = store_.ReleaseLease(task.id, task.lease_epoch);
+  if (!released.ok() && !absl::IsAborted(released)) {
+    LogWarning(absl::StrCat("task ", task.id, ": ", released.message()));
+  }
+}
+
+}  // namespace rms::worker

@@ -1,0 +1,43 @@
+// TaskRunner: one claimed task from claim to release: lease, status transitions, job, outcome.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "services/worker/lease_keeper.h"
+#include "services/worker/migration_job.h"
+#include "services/worker/task_context.h"
+#include "storage/worker_store.h"
+
+namespace rms::worker {
+
+// Builds the job of a task (online migration or backup import); errors fail the task.
+using JobFactory =
+    std::function<absl::StatusOr<std::unique_ptr<MigrationJob>>(const storage::TaskRecord&)>;
+
+// Runs `task` (claimed at task.lease_epoch) to an outcome:
+// - job OK: SUCCESS; job error: MIGRATION_FAILED with the error and an error log entry;
+// - an operator stop: TERMINATED; a task claimed while TERMINATING: TERMINATED at once;
+// - `shutdown` cancelled (the worker is stopping): the status is kept and the lease released so
+//   another worker (or this one after a restart) resumes it;
+// - lease lost: nothing more is written (the new holder owns the task).
+// Blocks the calling thread; `shutdown` may be cancelled from any thread.
+class TaskRunner {
+ public:
+  TaskRunner(storage::WorkerStore& store, const JobFactory& jobs, LeaseOptions lease_options);
+  void Run(const storage::TaskRecord& task, TaskContext& shutdown);
+
+ private:
+  absl::Status Transition(const storage::TaskRecord& task, absl::string_view to,
+                          absl::string_view code, absl::string_view message,
+                          absl::string_view level = "info", absl::string_view error = "");
+  void Finish(const storage::TaskRecord& task, const absl::Status& outcome, bool stop_requested,
+              bool shutting_down, const std::string& error_code);
+
+  storage::WorkerStore& store_;
+  const JobFactory& jobs_;
+  LeaseOptions lease_options_;
+};
+
+}  // namespace rms::worker

@@ -1,0 +1,88 @@
+// WorkerPool: N task slots that claim tasks from PostgreSQL, woken by LISTEN/NOTIFY.
+#include "services/worker/worker_pool.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "storage/pg_worker_store.h"
+
+namespace rms::worker {
+
+WorkerPool::WorkerPool(storage::WorkerStore& store, std::string listen_url, JobFactory jobs,
+                       WorkerPoolOptions options)
+    : store_(store), listen_url_(std::move(listen_url)), jobs_(std::move(jobs)),
+      options_(std::move(options)) {}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+void WorkerPool::Start() {
+  threads_.emplace_back([this] { ListenLoop(); });
+  for (int slot = 0; slot < options_.slots; ++slot) {
+    threads_.emplace_back([this, slot] { SlotLoop(slot); });
+  }
+  LogInfo(absl::StrCat("worker role: ", options_.slots, " task slots as ", options_.owner_prefix));
+}
+
+void WorkerPool::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_ && threads_.empty()) return;
+    stopping_ = true;
+  }
+  shutdown_.Cancel(absl::CancelledError("the worker is shutting down"));
+  for (std::thread& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+  threads_.clear();
+}
+
+bool WorkerPool::WaitForWork() {
+  absl::MutexLock lock(&mu_);
+  const uint64_t seen = wakeups_;
+  auto woken = [this, seen]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || wakeups_ != seen;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&woken), options_.idle_poll);
+  return !stopping_;
+}
+
+void WorkerPool::SlotLoop(int slot) {
+  const std::string owner = absl::StrCat(options_.owner_prefix, "/", slot);
+  TaskRunner runner(store_, jobs_, options_.lease);
+  while (!shutdown_.cancelled()) {
+    absl::StatusOr<std::optional<storage::TaskRecord>> claimed =
+        store_.ClaimTask(owner, options_.lease.ttl);
+    if (!claimed.ok()) {
+      LogWarning(absl::StrCat("worker ", owner, ": cannot claim tasks: ", claimed.status().message()));
+    } else if (claimed->has_value()) {
+      runner.Run(**claimed, shutdown_);
+      continue;  // there may be more work right away
+    }
+    if (!WaitForWork()) return;
+  }
+}
+
+void WorkerPool::ListenLoop() {
+  std::unique_ptr<storage::PgTaskNotifier> notifier;
+  while (!shutdown_.cancelled()) {
+    if (!notifier) {
+      auto opened = storage::PgTaskNotifier::Open(listen_url_);
+      if (!opened.ok()) {
+        LogWarning(absl::StrCat("worker: cannot LISTEN for tasks: ", opened.status().message()));
+        shutdown_.SleepUnlessCancelled(absl::Seconds(2));
+        continue;
+      }
+      notifier = std::move(opened).value();
+    }
+    absl::StatusOr<bool> notified = notifier->Wait(absl::Milliseconds(500));
+    if (!notified.ok()) {
+      notifier.reset();
+      continue;
+    }
+    if (*notified) {
+      absl::MutexLock lock(&mu_);
+      ++wakeups_;
+    }
+  }
+}
+
+}  // namespace rms::worker
