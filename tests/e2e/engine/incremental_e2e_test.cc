@@ -27,9 +27,17 @@ TEST_F(IncrementalTest, WritesAfterTheSnapshotReachTheTargetAndStopTerminates) {
                   .ok());
   EXPECT_TRUE(WaitForEqualDigests(**source, **target, absl::Seconds(30)))
       << *(*source)->Digest() << " vs " << *(*target)->Digest() << "\n" << server_->ReadLog();
-  Json stats = Stats(id);
-  EXPECT_NE(stats["offset"], "0") << stats.dump();
+  // Stats are published every second: wait for the applied offset to show.
+  Json stats;
+  EXPECT_TRUE(test_support::WaitFor(
+      [&] {
+        stats = Stats(id);
+        return stats.value("offset", "0") != "0";
+      },
+      absl::Now() + absl::Seconds(10)))
+      << stats.dump();
   EXPECT_EQ(stats["is_migrating"], true);
+  EXPECT_EQ(stats["full_migration_progress"], "100.00");
 
   auto stopped = rest_->Send("POST", P("/migration-task/" + id + "/sync-stop"));
   EXPECT_EQ(stopped.status, 200) << stopped.body;
