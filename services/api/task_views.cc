@@ -117,6 +117,13 @@ v1::TaskStats TaskStatsOf(const storage::TaskRecord& task) {
   out.set_target_dbsize(Stat(stats, "target_dbsize"));
   out.set_target_input_kbps(Stat(stats, "target_input_kbps"));
   out.set_target_ops(Stat(stats, "target_ops"));
+  out.set_read_offset(Stat(stats, "read_offset"));
+  out.set_lag_bytes(Stat(stats, "lag_bytes"));
+  out.set_lag_seconds(Stat(stats, "lag_seconds"));
+  out.set_throttled_seconds(Stat(stats, "throttled_seconds"));
+  out.set_reconnects(Stat(stats, "reconnects"));
+  out.set_keys_written(Stat(stats, "keys_written"));
+  out.set_snapshot_bytes(Stat(stats, "snapshot_bytes"));
   out.set_is_migrating(task.status == kFullMigrating || task.status == kIncrMigrating);
   return out;
 }

@@ -30,6 +30,14 @@ std::string StatsRenderer::Render(const JobProgress& progress, bool migrating) {
   } else if (size > 0) {
     percent = std::min(99.99, 100.0 * progress.snapshot_bytes.load() / static_cast<double>(size));
   }
+  const int64_t read = progress.read_offset.load();
+  const int64_t applied = progress.applied_offset.load();
+  const int64_t lag_bytes = read > applied ? read - applied : 0;
+  const int64_t caught_up = progress.caught_up_at_us.load();
+  const double lag_seconds =
+      lag_bytes == 0 || caught_up == 0
+          ? 0.0
+          : std::max(0.0, absl::ToDoubleSeconds(now - absl::FromUnixMicros(caught_up)));
   auto count = [](int64_t v) { return v < 0 ? std::string("0") : std::to_string(v); };
   nlohmann::json stats{
       {"full_migration_progress", absl::StrFormat("%.2f", percent)},
@@ -41,6 +49,10 @@ std::string StatsRenderer::Render(const JobProgress& progress, bool migrating) {
       {"target_ops", absl::StrFormat("%.0f", std::round(ops_))},
       {"keys_written", std::to_string(progress.keys_written.load())},
       {"snapshot_bytes", std::to_string(progress.snapshot_bytes.load())},
+      {"lag_bytes", std::to_string(lag_bytes)},
+      {"lag_seconds", absl::StrFormat("%.3f", lag_seconds)},
+      {"throttled_seconds", absl::StrFormat("%.3f", progress.throttled_ms.load() / 1000.0)},
+      {"reconnects", std::to_string(progress.reconnects.load())},
       {"is_migrating", migrating},
   };
   return stats.dump();

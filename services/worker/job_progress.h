@@ -19,6 +19,9 @@ struct JobProgress {
   std::atomic<uint64_t> bytes_sent{0};
   std::atomic<int64_t> read_offset{0};       // replication offset read from the source
   std::atomic<int64_t> applied_offset{0};    // replication offset applied to the target
+  std::atomic<int64_t> caught_up_at_us{0};  // last time applied == read (unix micros)
+  std::atomic<int64_t> throttled_ms{0};      // time spent waiting for the bandwidth limit
+  std::atomic<uint64_t> reconnects{0};
   std::atomic<int64_t> source_dbsize{-1};
   std::atomic<int64_t> target_dbsize{-1};
 };

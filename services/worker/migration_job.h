@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "services/worker/task_context.h"
+#include "storage/records.h"
 
 namespace rms::worker {
 
@@ -29,6 +30,8 @@ class MigrationJob {
   virtual absl::Status Run(TaskContext& context, const JobReporter& reporter) = 0;
   // The task's stats as a JSON object (fields of the stats API); any thread.
   virtual std::string StatsJson() const = 0;
+  // Sees every renewed task row (live changes of bandwidth or resume mode); any thread.
+  virtual void OnTaskRow(const storage::TaskRecord& row) {}
   // The stable log_code of the last failure (e.g. "SOURCE_UNREACHABLE").
   virtual std::string error_code() const { return "MIGRATION_FAILED"; }
 };

@@ -1,5 +1,8 @@
-// OnlineMigrationJob: PSYNC snapshot to the target, then (incremental) the replication stream.
+// OnlineMigrationJob: PSYNC snapshot to the target, then (incremental) the replication stream,
+// reconnecting from the applied offset when resume_mode is auto.
 #include "services/worker/online_migration_job.h"
+
+#include <random>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -11,27 +14,43 @@ namespace rms::worker {
 namespace {
 
 using engine::replication::ReplicationSession;
-using engine::writer::TargetWriter;
 
-constexpr size_t kMaxBatchCommands = 1000;
-constexpr absl::Duration kIdleWait = absl::Milliseconds(200);
-constexpr absl::Duration kCheckpointInterval = absl::Seconds(1);
-
-bool IsPing(const std::vector<std::string>& args) {
-  return args.size() == 1 && absl::EqualsIgnoreCase(args[0], "PING");
+bool IsIncremental(const task_config::TaskConfig& config) {
+  return config.migration_method == "incremental_migration";
 }
 
 }  // namespace
+
+absl::Duration ReconnectDelay(int attempt) {
+  const double base = std::min(30.0, 0.5 * static_cast<double>(1 << std::min(attempt, 6)));
+  static thread_local std::mt19937 random(std::random_device{}());
+  std::uniform_real_distribution<double> jitter(0.8, 1.2);
+  return absl::Seconds(std::min(30.0, base * jitter(random)));
+}
 
 OnlineMigrationJob::OnlineMigrationJob(const storage::TaskRecord& task,
                                        task_config::TaskConfig config,
                                        storage::WorkerStore& store,
                                        const crypto::SecretBox& secrets)
-    : task_(task), config_(std::move(config)), store_(store), secrets_(secrets) {}
+    : task_(task), config_(std::move(config)), store_(store), secrets_(secrets),
+      status_(task.status), manual_(config_.resume_mode == "manual") {
+  live_bandwidth_ = config_.bandwidth_limit_mb;
+}
 
 absl::Status OnlineMigrationJob::Fail(absl::string_view phase, absl::Status status) {
   error_code_ = FailureCode(phase, status);
   return status;
+}
+
+void OnlineMigrationJob::OnTaskRow(const storage::TaskRecord& row) {
+  absl::StatusOr<task_config::TaskConfig> config = task_config::TaskConfigFromJson(row.config_json);
+  if (!config.ok()) return;
+  manual_ = config->resume_mode == "manual";
+  absl::MutexLock lock(&live_mu_);
+  if (config->bandwidth_limit_mb == live_bandwidth_) return;
+  live_bandwidth_ = config->bandwidth_limit_mb;
+  if (bucket_) bucket_->SetRate(BandwidthBytesPerSecond(live_bandwidth_));
+  LogInfo(absl::StrCat("task ", task_.id, ": bandwidth limit now '", live_bandwidth_, "' MB/s"));
 }
 
 std::string OnlineMigrationJob::StatsJson() const {
@@ -39,7 +58,39 @@ std::string OnlineMigrationJob::StatsJson() const {
   const bool final_sample = finished_.exchange(false);
   if (source_probe_) progress_.source_dbsize = source_probe_->Get(final_sample);
   if (target_probe_) progress_.target_dbsize = target_probe_->Get(final_sample);
+  {
+    absl::MutexLock live(&live_mu_);
+    if (bucket_) progress_.throttled_ms = absl::ToInt64Milliseconds(bucket_->throttled());
+  }
   return renderer_.Render(progress_, /*migrating=*/true);
+}
+
+bool OnlineMigrationJob::Retryable(const absl::Status& status) const {
+  if (manual_ || !synced_once_ || !IsIncremental(config_)) return false;
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kDataLoss:  // a damaged stream: reconnect and ask again
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::Status OnlineMigrationJob::MoveTo(const JobReporter& reporter, absl::string_view status,
+                                        absl::string_view code, absl::string_view message) {
+  if (status_ == status) return absl::OkStatus();
+  absl::Status moved = reporter.transition(status, code, message);
+  if (moved.ok()) status_ = std::string(status);
+  return moved;
+}
+
+absl::Status OnlineMigrationJob::EnsureWriter() {
+  if (writer_) return absl::OkStatus();
+  auto writer = engine::writer::TargetWriter::Connect(target_, {});
+  if (!writer.ok()) return Fail("target", writer.status());
+  writer_ = *std::move(writer);
+  return absl::OkStatus();
 }
 
 absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& reporter) {
@@ -50,100 +101,113 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
   if (!source.ok()) return Fail("source", source.status());
   auto target = ToEngineEndpoint(*config_.target, secrets_, "target");
   if (!target.ok()) return Fail("target", target.status());
+  source_ = *source;
+  target_ = *target;
   {
     absl::MutexLock lock(&stats_mu_);
-    source_probe_ = std::make_unique<DbSizeProbe>(*source);
-    target_probe_ = std::make_unique<DbSizeProbe>(*target);
+    source_probe_ = std::make_unique<DbSizeProbe>(source_);
+    target_probe_ = std::make_unique<DbSizeProbe>(target_);
   }
-  if (task_.status != "FULLMIGRATING") {
-    absl::Status moved = reporter.transition(
-        "FULLMIGRATING", "FULL_SYNC_STARTED",
-        absl::StrCat("copying the snapshot of ", source->Describe(), " to ", target->Describe()));
-    if (!moved.ok()) return moved;
+  {
+    absl::MutexLock lock(&live_mu_);
+    bucket_ = std::make_unique<TokenBucket>(context, BandwidthBytesPerSecond(live_bandwidth_));
   }
-  auto writer = TargetWriter::Connect(*target, engine::writer::TargetWriterOptions{});
-  if (!writer.ok()) return Fail("target", writer.status());
-  std::unique_ptr<ReplicationSession> session = ReplicationSession::Create(*source);
-  const int link = context.OnCancel([&session] { session->Cancel(); });
-  absl::Status status = session->Start("", -1);
-  if (!status.ok()) {
-    context.Unregister(link);
-    return context.cancelled() ? context.reason() : Fail("source", status);
+  // Resume from the checkpoint of this source when there is one (restart, takeover).
+  auto checkpoints = store_.ReadCheckpoints(task_.id);
+  if (IsIncremental(config_) && checkpoints.ok()) {
+    for (const storage::Checkpoint& checkpoint : *checkpoints) {
+      if (checkpoint.shard != config_.source->addrs) continue;
+      replid_ = checkpoint.replid;
+      applied_ = checkpoint.offset;
+      synced_once_ = true;
+    }
   }
-  progress_.snapshot_size = session->snapshot_size();
-  auto warn = [&](const std::string& warning) { reporter.log("warning", "TARGET_WARNING", warning); };
-  status = CopySnapshot(session->snapshot(), **writer, progress_, context, warn);
-  if (!status.ok()) {
-    context.Unregister(link);
-    return context.cancelled() ? context.reason() : Fail("snapshot", status);
+  int attempt = 0;
+  absl::Status status;
+  while (true) {
+    const bool was_synced = synced_once_;
+    status = SyncOnce(context, reporter);
+    if (status.ok() || context.cancelled()) break;
+    if (!Retryable(status)) break;
+    if (synced_once_ && !was_synced) attempt = 0;
+    const absl::Duration delay = ReconnectDelay(attempt++);
+    reporter.log("warning", "RECONNECTING",
+                 absl::StrCat("lost the source or target (", status.message(),
+                              "); reconnecting in ", absl::FormatDuration(delay),
+                              " to resume after offset ", applied_));
+    ++progress_.reconnects;
+    writer_.reset();  // a failed writer is sticky; a new connection starts clean
+    if (!context.SleepUnlessCancelled(delay)) break;
   }
-  reporter.log("info", "FULL_SYNC_DONE",
-               absl::StrCat("snapshot copied: ", progress_.keys_written.load(), " keys, ",
-                            progress_.snapshot_bytes.load(), " RDB bytes"));
-  status = Checkpoint(*session, session->reply().offset);
-  if (status.ok() && config_.migration_method == "incremental_migration") {
-    status = reporter.transition("INCRMIGEATING", "INCR_SYNC_STARTED",
-                                 "snapshot applied; forwarding the replication stream");
-    if (status.ok()) status = StreamChanges(*session, **writer, context);
-  }
-  context.Unregister(link);
   finished_ = true;
+  if (context.cancelled()) return context.reason();
   return status;
 }
 
+absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporter& reporter) {
+  if (absl::Status s = EnsureWriter(); !s.ok()) return s;
+  engine::replication::SessionOptions options;
+  {
+    absl::MutexLock lock(&live_mu_);
+    options.throttle = bucket_.get();
+  }
+  std::unique_ptr<ReplicationSession> session = ReplicationSession::Create(source_, options);
+  const int link = context.OnCancel([&session] { session->Cancel(); });
+  absl::Status status = session->Start(replid_, applied_);
+  if (status.ok() && session->reply().full_resync) {
+    status = CopyFullSnapshot(*session, context, reporter);
+  } else if (status.ok()) {
+    reporter.log("info", "PARTIAL_RESYNC",
+                 absl::StrCat("+CONTINUE: the source resumed the stream after offset ", applied_));
+    replid_ = session->reply().replid;
+  } else {
+    status = Fail("source", status);
+  }
+  if (status.ok() && IsIncremental(config_)) {
+    status = MoveTo(reporter, "INCRMIGEATING", "INCR_SYNC_STARTED",
+                    "snapshot applied; forwarding the replication stream");
+    if (status.ok()) status = StreamChanges(*session, context);
+  }
+  context.Unregister(link);
+  return status;
+}
+
+absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session,
+                                                  TaskContext& context,
+                                                  const JobReporter& reporter) {
+  if (synced_once_) {
+    reporter.log("warning", "FULL_RESYNC",
+                 absl::StrCat("the source cannot continue after offset ", applied_,
+                              " (its backlog no longer holds it): flushing the target and "
+                              "copying a new snapshot"));
+    if (absl::Status s = writer_->ApplyCommand({"FLUSHALL"}); !s.ok()) return Fail("target", s);
+  }
+  absl::Status moved =
+      MoveTo(reporter, "FULLMIGRATING", "FULL_SYNC_STARTED",
+             absl::StrCat("copying the snapshot of ", source_.Describe(), " to ",
+                          target_.Describe()));
+  if (!moved.ok()) return moved;
+  progress_.snapshot_done = false;
+  progress_.snapshot_size = session.snapshot_size();
+  auto warn = [&](const std::string& w) { reporter.log("warning", "TARGET_WARNING", w); };
+  absl::Status status = CopySnapshot(session.snapshot(), *writer_, progress_, context, warn);
+  if (!status.ok()) return context.cancelled() ? context.reason() : Fail("snapshot", status);
+  reporter.log("info", "FULL_SYNC_DONE",
+               absl::StrCat("snapshot copied: ", progress_.keys_written.load(), " keys, ",
+                            progress_.snapshot_bytes.load(), " RDB bytes"));
+  replid_ = session.reply().replid;
+  synced_once_ = true;
+  return Checkpoint(session, session.reply().offset);
+}
+
 absl::Status OnlineMigrationJob::Checkpoint(ReplicationSession& session, int64_t offset) {
+  applied_ = offset;
   (void)session.SetAppliedOffset(offset);
   progress_.applied_offset = offset;
   progress_.read_offset = session.read_offset();
-  return store_.WriteCheckpoint(task_.id, task_.lease_epoch,
-                                storage::Checkpoint{"", session.reply().replid, offset, 0});
-}
-
-absl::Status OnlineMigrationJob::StreamChanges(ReplicationSession& session, TargetWriter& writer,
-                                               TaskContext& context) {
-  streaming_ = true;
-  int64_t pending_offset = session.reply().offset;
-  int64_t applied = pending_offset;
-  size_t batch = 0;
-  absl::Time next_checkpoint = absl::Now() + kCheckpointInterval;
-  while (true) {
-    // Take what is already buffered without waiting; wait only when there is nothing to flush.
-    const absl::Time deadline = batch > 0 ? absl::Now() : absl::Now() + kIdleWait;
-    absl::StatusOr<engine::replication::ReplicatedCommand> command = session.NextCommand(deadline);
-    const bool idle = absl::IsDeadlineExceeded(command.status());
-    if (!command.ok() && !idle) {
-      if (context.cancelled()) break;
-      return Fail("stream", command.status());
-    }
-    if (command.ok()) {
-      if (!IsPing(command->args)) {
-        if (absl::Status s = writer.ApplyCommand(command->args); !s.ok()) return Fail("stream", s);
-        ++batch;
-      }
-      pending_offset = command->offset;
-      progress_.read_offset = session.read_offset();
-    }
-    if ((idle || batch >= kMaxBatchCommands) && pending_offset != applied) {
-      if (absl::Status s = writer.Flush(); !s.ok()) return Fail("stream", s);
-      applied = pending_offset;
-      batch = 0;
-      (void)session.SetAppliedOffset(applied);
-      progress_.applied_offset = applied;
-      const engine::writer::TargetWriterStats stats = writer.stats();
-      progress_.commands_sent = stats.commands_sent;
-      progress_.bytes_sent = stats.bytes_sent;
-    }
-    if (absl::Now() >= next_checkpoint) {
-      (void)session.SendAck();
-      if (absl::Status s = Checkpoint(session, applied); !s.ok()) return s;
-      next_checkpoint = absl::Now() + kCheckpointInterval;
-    }
-    if (context.cancelled()) break;
-  }
-  // Stopped: everything read so far is applied and checkpointed before the task ends.
-  if (absl::Status s = writer.Flush(); !s.ok()) return Fail("stream", s);
-  if (absl::Status s = Checkpoint(session, pending_offset); !s.ok()) return s;
-  return context.reason();
+  return store_.WriteCheckpoint(
+      task_.id, task_.lease_epoch,
+      storage::Checkpoint{config_.source->addrs, replid_, offset, task_.lease_epoch});
 }
 
 }  // namespace rms::worker

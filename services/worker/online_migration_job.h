@@ -1,54 +1,82 @@
 // OnlineMigrationJob: full migration over PSYNC (snapshot to target), then, for
-// incremental_migration, the replication stream until the task is stopped.
+// incremental_migration, the replication stream until the task is stopped, resuming after
+// disconnects from the applied offset (resume_mode auto) or failing for an operator (manual).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
 #include "absl/synchronization/mutex.h"
 #include "services/crypto/secret_box.h"
+#include "services/engine/redis/redis_client.h"
 #include "services/engine/replication/replication_session.h"
 #include "services/engine/writer/target_writer.h"
 #include "services/task_config/task_config.h"
 #include "services/worker/dbsize_probe.h"
 #include "services/worker/job_progress.h"
 #include "services/worker/migration_job.h"
+#include "services/worker/token_bucket.h"
 #include "storage/worker_store.h"
 
 namespace rms::worker {
 
 class OnlineMigrationJob final : public MigrationJob {
  public:
-  // `task` is the claimed row (id, status, lease epoch); the stores and box outlive the job.
+  // `task` is the claimed row (id, status, lease epoch); the store and box outlive the job.
   OnlineMigrationJob(const storage::TaskRecord& task, task_config::TaskConfig config,
                      storage::WorkerStore& store, const crypto::SecretBox& secrets);
 
   absl::Status Run(TaskContext& context, const JobReporter& reporter) override;
   std::string StatsJson() const override;
   std::string error_code() const override { return error_code_; }
+  // Live settings from the renewed task row (bandwidth_limit_mb, resume_mode); any thread.
+  void OnTaskRow(const storage::TaskRecord& row) override;
 
  private:
+  // One connection to the source: PSYNC, snapshot if needed, then the stream until it breaks.
+  absl::Status SyncOnce(TaskContext& context, const JobReporter& reporter);
+  absl::Status CopyFullSnapshot(engine::replication::ReplicationSession& session,
+                                TaskContext& context, const JobReporter& reporter);
+  absl::Status StreamChanges(engine::replication::ReplicationSession& session,
+                             TaskContext& context);
+  // Makes (or remakes, after a target failure) the writer.
+  absl::Status EnsureWriter();
+  absl::Status MoveTo(const JobReporter& reporter, absl::string_view status,
+                      absl::string_view code, absl::string_view message);
+  // Records `offset` as applied (session ACKs, fenced checkpoint in PostgreSQL, stats).
+  absl::Status Checkpoint(engine::replication::ReplicationSession& session, int64_t offset);
   // Fails with `phase`'s log code recorded.
   absl::Status Fail(absl::string_view phase, absl::Status status);
-  // Forwards the replication stream to the target until cancelled or broken.
-  absl::Status StreamChanges(engine::replication::ReplicationSession& session,
-                             engine::writer::TargetWriter& writer, TaskContext& context);
-  // Records the applied offset (session ACKs, checkpoint in PostgreSQL, stats).
-  absl::Status Checkpoint(engine::replication::ReplicationSession& session, int64_t offset);
+  // Whether a failure may be retried by reconnecting (resume_mode auto, after the first sync).
+  bool Retryable(const absl::Status& status) const;
 
   const storage::TaskRecord task_;
   const task_config::TaskConfig config_;
   storage::WorkerStore& store_;
   const crypto::SecretBox& secrets_;
+  engine::redis::Endpoint source_;
+  engine::redis::Endpoint target_;
+  std::unique_ptr<engine::writer::TargetWriter> writer_;
+  mutable absl::Mutex live_mu_;  // settings changed while running (OnTaskRow)
+  std::unique_ptr<TokenBucket> bucket_ ABSL_GUARDED_BY(live_mu_);
+  std::string live_bandwidth_ ABSL_GUARDED_BY(live_mu_);
+  std::string status_;         // the task's status as this job last set it
+  std::string replid_;         // resume point: "" = full resync
+  int64_t applied_ = -1;       // last offset applied to the target
+  bool synced_once_ = false;   // the target holds a snapshot of this source
+  std::atomic<bool> manual_{false};
   mutable JobProgress progress_;  // atomics; the stats thread fills the db sizes
-  std::atomic<bool> streaming_{false};
   mutable std::atomic<bool> finished_{false};  // Run returned: the next stats are the final ones
   mutable absl::Mutex stats_mu_;
   mutable StatsRenderer renderer_ ABSL_GUARDED_BY(stats_mu_);
-  // Set once the endpoints are known (Run); read by the stats thread.
   mutable std::unique_ptr<DbSizeProbe> source_probe_ ABSL_GUARDED_BY(stats_mu_);
   mutable std::unique_ptr<DbSizeProbe> target_probe_ ABSL_GUARDED_BY(stats_mu_);
   std::string error_code_ = "MIGRATION_FAILED";
 };
+
+// Capped exponential back-off with jitter for reconnect attempt `attempt` (0-based): about
+// 0.5 s, 1 s, 2 s ... up to 30 s, each +-20 %.
+absl::Duration ReconnectDelay(int attempt);
 
 }  // namespace rms::worker

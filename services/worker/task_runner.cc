@@ -49,7 +49,8 @@ void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown) {
   TaskContext context;
   const int link = shutdown.OnCancel([&] { context.Cancel(shutdown.reason()); });
   LeaseKeeper keeper(store_, task.id, task.lease_epoch, lease_options_, context,
-                     [&] { return (*job)->StatsJson(); }, nullptr);
+                     [&] { return (*job)->StatsJson(); },
+                     [&](const storage::TaskRecord& row) { (*job)->OnTaskRow(row); });
   keeper.Start();
   JobReporter reporter;
   reporter.transition = [&](absl::string_view to, absl::string_view code,
