@@ -46,6 +46,7 @@ class PgStore final : public TaskStore, public InstanceStore, public CredentialS
                                              int limit) override;
   absl::StatusOr<TaskRecord> UpdateTask(absl::string_view project_id, absl::string_view task_id,
                                         const TaskMutation& mutate) override;
+  absl::StatusOr<std::vector<TaskRecord>> ListLiveTasks(int limit) override;
   absl::StatusOr<Page<TaskEvent>> ListEvents(absl::string_view task_id, absl::string_view level,
                                              int offset, int limit) override;
 

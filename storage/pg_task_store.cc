@@ -99,6 +99,18 @@ absl::StatusOr<TaskRecord> PgStore::UpdateTask(absl::string_view project_id,
   });
 }
 
+absl::StatusOr<std::vector<TaskRecord>> PgStore::ListLiveTasks(int limit) {
+  return pool_->Run("ListLiveTasks",
+                    [&](pqxx::connection& connection) -> absl::StatusOr<std::vector<TaskRecord>> {
+                      pqxx::read_transaction tx(connection);
+                      std::vector<TaskRecord> tasks;
+                      for (const pqxx::row& row : tx.exec_params(sql::kListLiveTasks, limit)) {
+                        tasks.push_back(TaskFromRow(row));
+                      }
+                      return tasks;
+                    });
+}
+
 absl::StatusOr<Page<TaskEvent>> PgStore::ListEvents(absl::string_view task_id,
                                                     absl::string_view level, int offset,
                                                     int limit) {

@@ -75,6 +75,9 @@ inline constexpr char kListTasks[] =
     " FROM tasks"
     " WHERE project_id = $1 AND status <> 'DELETED' AND name LIKE $2 ESCAPE '\\'"
     " ORDER BY created_at DESC, id DESC OFFSET $3 LIMIT $4";
+inline constexpr char kListLiveTasks[] =
+    "SELECT " RMS_SQL_TASK_COLUMNS " FROM tasks WHERE status <> 'DELETED'"
+    " ORDER BY created_at DESC LIMIT $1";
 // Returns the written row plus a last column: whether a worker may claim it now.
 // clang-format off
 inline constexpr char kUpdateTask[] =

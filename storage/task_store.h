@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -44,6 +45,9 @@ class TaskStore {
   virtual absl::StatusOr<TaskRecord> UpdateTask(absl::string_view project_id,
                                                 absl::string_view task_id,
                                                 const TaskMutation& mutate) = 0;
+
+  // Every task of every project that is not DELETED, newest first, at most `limit` (metrics).
+  virtual absl::StatusOr<std::vector<TaskRecord>> ListLiveTasks(int limit) = 0;
 
   // Log entries of a task, oldest first; `level` "" = all levels.
   virtual absl::StatusOr<Page<TaskEvent>> ListEvents(absl::string_view task_id,

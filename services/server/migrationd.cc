@@ -21,6 +21,7 @@
 #include "services/gateway/http_gateway.h"
 #include "services/grpc_api/grpc_migration_service.h"
 #include "services/metrics/api_metrics.h"
+#include "services/metrics/task_metrics_collector.h"
 #include "services/server/service_state.h"
 #include "services/worker/job_factory.h"
 #include "services/worker/worker_pool.h"
@@ -83,6 +84,9 @@ absl::Status RunServer(const ServerOptions& options) {
   int metrics_port = 0;
   ASSIGN_OR_RETURN(auto exposer, StartMetrics(options.metrics_listen, &metrics_port));
   exposer->RegisterCollectable(registry);
+  auto task_metrics = std::make_shared<metrics::TaskMetricsCollector>(
+      [&store = state->store()] { return store.ListLiveTasks(10000); });
+  if (options.api_role) exposer->RegisterCollectable(task_metrics);
   ready["metrics_port"] = metrics_port;
 
   api::MigrationApi api(state->store(), state->store(), state->secrets());
