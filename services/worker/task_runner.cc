@@ -16,6 +16,11 @@ absl::Status TaskRunner::Transition(const storage::TaskRecord& task, absl::strin
   return store_
       .UpdateLeasedTask(task.id, task.lease_epoch,
                         [&](storage::TaskRecord& row, storage::TaskEvent& event) {
+                          // A stop requested meanwhile wins over the job's progress.
+                          if (row.status == "TERMINATING" &&
+                              (to == "FULLMIGRATING" || to == "INCRMIGEATING")) {
+                            return absl::OkStatus();
+                          }
                           event.from_status = row.status;
                           event.to_status = std::string(to);
                           event.level = std::string(level);
