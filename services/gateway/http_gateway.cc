@@ -53,6 +53,7 @@ HttpGateway::~HttpGateway() { Stop(); }
 
 absl::Status HttpGateway::Start(const std::string& host, int port) {
   server_->set_payload_max_length(kMaxBodyBytes);
+  server_->set_tcp_nodelay(true);  // headers and body go in two writes: no Nagle delay
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
   const std::string any = ".*";
   server_->Get(any, handler).Post(any, handler).Put(any, handler).Delete(any, handler);

@@ -18,7 +18,11 @@ void Publish(const engine::writer::TargetWriter& writer, JobProgress& progress) 
 absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetWriter& writer,
                           JobProgress& progress, TaskContext& context,
                           const std::function<void(const std::string&)>& warn) {
-  engine::rdb::RdbReader reader(rdb);
+  // Keep no raw capture bigger than what the writer would still RESTORE: bigger keys are
+  // rewritten from their decoded elements anyway.
+  engine::rdb::RdbLimits limits;
+  limits.raw_capture_limit = engine::writer::TargetWriterOptions{}.big_key_bytes;
+  engine::rdb::RdbReader reader(rdb, limits);
   uint64_t events = 0;
   while (true) {
     if (context.cancelled()) return context.reason();

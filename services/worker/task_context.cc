@@ -11,15 +11,11 @@ void TaskContext::Cancel(absl::Status reason) {
     absl::MutexLock lock(&mu_);
     if (cancelled_) return;
     cancelled_ = true;
+    cancelled_flag_.store(true, std::memory_order_release);
     reason_ = reason.ok() ? absl::CancelledError("cancelled") : std::move(reason);
     for (auto& [handle, callback] : callbacks_) to_run.push_back(callback);
   }
   for (auto& callback : to_run) callback();
-}
-
-bool TaskContext::cancelled() const {
-  absl::MutexLock lock(&mu_);
-  return cancelled_;
 }
 
 absl::Status TaskContext::reason() const {

@@ -1,6 +1,7 @@
 // TaskContext: the one cancellation point of a running task; the first reason wins.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 
@@ -17,7 +18,8 @@ class TaskContext {
  public:
   // Records `reason` if it is the first, then runs the callbacks. Later calls do nothing.
   void Cancel(absl::Status reason);
-  bool cancelled() const;
+  // Lock-free (called for every RDB event).
+  bool cancelled() const { return cancelled_flag_.load(std::memory_order_acquire); }
   // OK while not cancelled.
   absl::Status reason() const;
   // Runs `callback` on Cancel (at once if already cancelled). Returns a handle for Unregister.
@@ -30,6 +32,7 @@ class TaskContext {
   mutable absl::Mutex mu_;
   absl::Status reason_ ABSL_GUARDED_BY(mu_);
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<bool> cancelled_flag_{false};
   int next_handle_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int, std::function<void()>> callbacks_ ABSL_GUARDED_BY(mu_);
 };
