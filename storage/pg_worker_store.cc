@@ -94,7 +94,8 @@ absl::Status PgWorkerStore::WriteCheckpoint(absl::string_view task_id, int64_t e
   return pool_.Run("WriteCheckpoint", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
     pqxx::result r = tx.exec_params(sql::kWriteCheckpoint, std::string(task_id), epoch,
-                                    checkpoint.shard, checkpoint.replid, checkpoint.offset);
+                                    checkpoint.shard, checkpoint.replid, checkpoint.offset,
+                                    checkpoint.db);
     tx.commit();
     return r.affected_rows() == 1 ? absl::OkStatus() : LeaseLost(task_id, epoch);
   });
@@ -107,7 +108,7 @@ absl::StatusOr<std::vector<Checkpoint>> PgWorkerStore::ReadCheckpoints(absl::str
         std::vector<Checkpoint> out;
         for (const pqxx::row& row : tx.exec_params(sql::kReadCheckpoints, std::string(task_id))) {
           out.push_back(Checkpoint{row[0].as<std::string>(), row[1].as<std::string>(),
-                                   row[2].as<int64_t>(), row[3].as<int64_t>()});
+                                   row[2].as<int64_t>(), row[3].as<int64_t>(), row[4].as<int>()});
         }
         return out;
       });

@@ -119,14 +119,16 @@ inline constexpr char kReleaseLease[] =
     " WHERE id = $1 AND lease_epoch = $2";
 inline constexpr char kWriteStats[] =
     "UPDATE tasks SET stats = $3::jsonb WHERE id = $1 AND lease_epoch = $2";
-// $1 task, $2 epoch, $3 shard, $4 replid, $5 offset. Writes only while $2 is the lease epoch.
+// $1 task, $2 epoch, $3 shard, $4 replid, $5 offset, $6 db. Writes only while $2 is the epoch.
 inline constexpr char kWriteCheckpoint[] =
-    "INSERT INTO checkpoints (task_id, shard, replid, repl_offset, epoch, updated_at)"
-    " SELECT $1, $3, $4, $5, $2, now() FROM tasks WHERE id = $1 AND lease_epoch = $2"
+    "INSERT INTO checkpoints (task_id, shard, replid, repl_offset, epoch, db, updated_at)"
+    " SELECT $1, $3, $4, $5, $2, $6, now() FROM tasks WHERE id = $1 AND lease_epoch = $2"
     " ON CONFLICT (task_id, shard) DO UPDATE SET replid = EXCLUDED.replid,"
-    " repl_offset = EXCLUDED.repl_offset, epoch = EXCLUDED.epoch, updated_at = now()";
+    " repl_offset = EXCLUDED.repl_offset, epoch = EXCLUDED.epoch, db = EXCLUDED.db,"
+    " updated_at = now()";
 inline constexpr char kReadCheckpoints[] =
-    "SELECT shard, replid, repl_offset, epoch FROM checkpoints WHERE task_id = $1 ORDER BY shard";
+    "SELECT shard, replid, repl_offset, epoch, db FROM checkpoints WHERE task_id = $1"
+    " ORDER BY shard";
 inline constexpr char kClearCheckpoints[] =
     "DELETE FROM checkpoints WHERE task_id = $1"
     " AND EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND lease_epoch = $2)";

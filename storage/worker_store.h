@@ -21,6 +21,7 @@ struct Checkpoint {
   std::string replid;  // the source's replication id
   int64_t offset = 0;  // the last byte of the replication stream applied to the target
   int64_t epoch = 0;   // lease epoch of the writer
+  int db = 0;          // the database the stream had selected at `offset`
 };
 
 // Every call is thread-safe. "Fenced" calls succeed only while `epoch` is still the task's lease

@@ -15,7 +15,8 @@ std::string StatsRenderer::Render(const JobProgress& progress, bool migrating) {
   const uint64_t commands = progress.commands_sent.load();
   if (last_time_ != absl::InfinitePast()) {
     const double seconds = absl::ToDoubleSeconds(now - last_time_);
-    if (seconds > 0) {
+    // A new target connection restarts the counters: a negative delta is no sample.
+    if (seconds > 0 && bytes >= last_bytes_ && commands >= last_commands_) {
       kbps_ = static_cast<double>(bytes - last_bytes_) / 1024.0 / seconds;
       ops_ = static_cast<double>(commands - last_commands_) / seconds;
     }

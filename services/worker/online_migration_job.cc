@@ -119,7 +119,9 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
       if (checkpoint.shard != config_.source->addrs) continue;
       replid_ = checkpoint.replid;
       applied_ = checkpoint.offset;
+      current_db_ = checkpoint.db;
       synced_once_ = true;
+      progress_.snapshot_done = true;
     }
   }
   int attempt = 0;
@@ -129,7 +131,8 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
     status = SyncOnce(context, reporter);
     if (status.ok() || context.cancelled()) break;
     if (!Retryable(status)) break;
-    if (synced_once_ && !was_synced) attempt = 0;
+    if ((synced_once_ && !was_synced) || streamed_) attempt = 0;  // the link worked: start over
+    streamed_ = false;
     const absl::Duration delay = ReconnectDelay(attempt++);
     reporter.log("warning", "RECONNECTING",
                  absl::StrCat("lost the source or target (", status.message(),
@@ -160,6 +163,10 @@ absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporte
     reporter.log("info", "PARTIAL_RESYNC",
                  absl::StrCat("+CONTINUE: the source resumed the stream after offset ", applied_));
     replid_ = session->reply().replid;
+    progress_.snapshot_done = true;
+    // The source does not repeat SELECT after +CONTINUE: restore the stream's database.
+    status = writer_->ApplyCommand({"SELECT", std::to_string(current_db_)});
+    if (!status.ok()) status = Fail("target", status);
   } else {
     status = Fail("source", status);
   }
@@ -197,6 +204,7 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session,
                             progress_.snapshot_bytes.load(), " RDB bytes"));
   replid_ = session.reply().replid;
   synced_once_ = true;
+  current_db_ = 0;  // the source starts the stream with a SELECT
   return Checkpoint(session, session.reply().offset);
 }
 
@@ -207,7 +215,7 @@ absl::Status OnlineMigrationJob::Checkpoint(ReplicationSession& session, int64_t
   progress_.read_offset = session.read_offset();
   return store_.WriteCheckpoint(
       task_.id, task_.lease_epoch,
-      storage::Checkpoint{config_.source->addrs, replid_, offset, task_.lease_epoch});
+      storage::Checkpoint{config_.source->addrs, replid_, offset, task_.lease_epoch, current_db_});
 }
 
 }  // namespace rms::worker

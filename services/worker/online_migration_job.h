@@ -65,6 +65,9 @@ class OnlineMigrationJob final : public MigrationJob {
   std::string replid_;         // resume point: "" = full resync
   int64_t applied_ = -1;       // last offset applied to the target
   bool synced_once_ = false;   // the target holds a snapshot of this source
+  int current_db_ = 0;         // db of the last SELECT forwarded (Redis does not repeat it
+                               // after +CONTINUE)
+  bool streamed_ = false;      // the last session reached the stream (resets the back-off)
   std::atomic<bool> manual_{false};
   mutable JobProgress progress_;  // atomics; the stats thread fills the db sizes
   mutable std::atomic<bool> finished_{false};  // Run returned: the next stats are the final ones

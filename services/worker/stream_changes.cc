@@ -1,6 +1,7 @@
 // OnlineMigrationJob::StreamChanges: forwards the replication stream to the target in pipelined
 // batches; each batch is acknowledged by the target, then checkpointed, before the next one.
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "services/worker/online_migration_job.h"
 
 namespace rms::worker {
@@ -13,10 +14,21 @@ bool IsPing(const std::vector<std::string>& args) {
   return args.size() == 1 && absl::EqualsIgnoreCase(args[0], "PING");
 }
 
+// The db of `SELECT <db>`, or -1 for any other command.
+int SelectedDb(const std::vector<std::string>& args) {
+  int db = -1;
+  if (args.size() == 2 && absl::EqualsIgnoreCase(args[0], "SELECT") &&
+      absl::SimpleAtoi(args[1], &db)) {
+    return db;
+  }
+  return -1;
+}
+
 }  // namespace
 
 absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationSession& session,
                                                TaskContext& context) {
+  streamed_ = true;
   int64_t pending = applied_;
   size_t batch = 0;
   absl::Status broken;
@@ -36,6 +48,7 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
           return Fail("stream", s);
         }
         ++batch;
+        if (int db = SelectedDb(command->args); db >= 0) current_db_ = db;
       }
       pending = command->offset;
       progress_.read_offset = session.read_offset();
