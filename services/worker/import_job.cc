@@ -67,8 +67,8 @@ absl::Status ImportJob::Run(TaskContext& context, const JobReporter& reporter) {
     done_bytes += file_progress.snapshot_bytes.load();
     progress_.snapshot_bytes = done_bytes;
     progress_.keys_written = file_progress.keys_written.load();
-    progress_.commands_sent = file_progress.commands_sent.load();
-    progress_.bytes_sent = file_progress.bytes_sent.load();
+    progress_.commands_sent += file_progress.commands_sent.load();
+    progress_.bytes_sent += file_progress.bytes_sent.load();
     if (!status.ok()) {
       if (context.cancelled()) return context.reason();
       error_code_ = FailureCode("snapshot", status);

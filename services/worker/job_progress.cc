@@ -1,6 +1,7 @@
 // Renders job progress as the stats JSON object of the stats API.
 #include "services/worker/job_progress.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,14 @@
 #include "absl/strings/str_format.h"
 
 namespace rms::worker {
+
+void SentTally::Update(uint64_t commands, uint64_t bytes) {
+  if (commands < commands_ || bytes < bytes_) commands_ = bytes_ = 0;  // a new writer
+  progress_.commands_sent += commands - commands_;
+  progress_.bytes_sent += bytes - bytes_;
+  commands_ = commands;
+  bytes_ = bytes;
+}
 
 std::string StatsRenderer::Render(const JobProgress& progress, bool migrating) {
   const absl::Time now = absl::Now();
@@ -33,12 +42,15 @@ std::string StatsRenderer::Render(const JobProgress& progress, bool migrating) {
   }
   const int64_t read = progress.read_offset.load();
   const int64_t applied = progress.applied_offset.load();
-  const int64_t lag_bytes = read > applied ? read - applied : 0;
-  const int64_t caught_up = progress.caught_up_at_us.load();
-  const double lag_seconds =
-      lag_bytes == 0 || caught_up == 0
-          ? 0.0
-          : std::max(0.0, absl::ToDoubleSeconds(now - absl::FromUnixMicros(caught_up)));
+  // Behind what was read, and behind what the source had written when last sampled.
+  const int64_t source = progress.source_offset.load();
+  const int64_t lag_bytes = std::max<int64_t>({0, read - applied, source - applied});
+  const int64_t unapplied_since = progress.unapplied_since_us.load();
+  double lag_seconds = progress.source_behind_us.load() / 1e6;
+  if (unapplied_since > 0) {
+    lag_seconds = std::max(
+        lag_seconds, absl::ToDoubleSeconds(now - absl::FromUnixMicros(unapplied_since)));
+  }
   auto count = [](int64_t v) { return v < 0 ? std::string("0") : std::to_string(v); };
   nlohmann::json stats{
       {"full_migration_progress", absl::StrFormat("%.2f", percent)},

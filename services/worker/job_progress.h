@@ -19,11 +19,28 @@ struct JobProgress {
   std::atomic<uint64_t> bytes_sent{0};
   std::atomic<int64_t> read_offset{0};       // replication offset read from the source
   std::atomic<int64_t> applied_offset{0};    // replication offset applied to the target
-  std::atomic<int64_t> caught_up_at_us{0};  // last time applied == read (unix micros)
+  // When the oldest command read but not yet applied was read (unix micros); 0 when none.
+  std::atomic<int64_t> unapplied_since_us{0};
+  std::atomic<int64_t> source_offset{-1};     // the source's master_repl_offset, last sampled
+  std::atomic<int64_t> source_behind_us{0};   // since the source wrote past applied_offset
   std::atomic<int64_t> throttled_ms{0};      // time spent waiting for the bandwidth limit
   std::atomic<uint64_t> reconnects{0};
   std::atomic<int64_t> source_dbsize{-1};
   std::atomic<int64_t> target_dbsize{-1};
+};
+
+// Adds a writer's growing counters (acknowledged commands and bytes) to the job's totals, so
+// the totals keep growing when a reconnect starts a new writer at 0. One thread.
+class SentTally {
+ public:
+  explicit SentTally(JobProgress& progress) : progress_(progress) {}
+  // The writer's current counters; smaller ones than last time mean a new writer.
+  void Update(uint64_t commands, uint64_t bytes);
+
+ private:
+  JobProgress& progress_;
+  uint64_t commands_ = 0;
+  uint64_t bytes_ = 0;
 };
 
 // Renders progress as the stats JSON object; keeps the previous sample to compute rates.

@@ -58,6 +58,14 @@ std::string OnlineMigrationJob::StatsJson() const {
   const bool final_sample = finished_.exchange(false);
   if (source_probe_) progress_.source_dbsize = source_probe_->Get(final_sample);
   if (target_probe_) progress_.target_dbsize = target_probe_->Get(final_sample);
+  if (offset_probe_ && progress_.snapshot_done.load()) {
+    // How far the target is behind what the source has written, not just behind what was read.
+    offset_probe_->Sample(final_sample);
+    const OffsetSamples& samples = offset_probe_->samples();
+    progress_.source_offset = samples.latest().value_or(-1);
+    progress_.source_behind_us = absl::ToInt64Microseconds(
+        samples.Behind(progress_.applied_offset.load(), absl::Now()));
+  }
   {
     absl::MutexLock live(&live_mu_);
     if (bucket_) progress_.throttled_ms = absl::ToInt64Milliseconds(bucket_->throttled());
@@ -107,6 +115,7 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
     absl::MutexLock lock(&stats_mu_);
     source_probe_ = std::make_unique<DbSizeProbe>(source_);
     target_probe_ = std::make_unique<DbSizeProbe>(target_);
+    if (IsIncremental(config_)) offset_probe_ = std::make_unique<SourceOffsetProbe>(source_);
   }
   {
     absl::MutexLock lock(&live_mu_);
@@ -195,6 +204,8 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session,
                           target_.Describe()));
   if (!moved.ok()) return moved;
   progress_.snapshot_done = false;
+  progress_.source_offset = -1;  // lag is measured again once the stream runs
+  progress_.source_behind_us = 0;
   progress_.snapshot_size = session.snapshot_size();
   auto warn = [&](const std::string& w) { reporter.log("warning", "TARGET_WARNING", w); };
   absl::Status status = CopySnapshot(session.snapshot(), *writer_, progress_, context, warn);

@@ -16,6 +16,7 @@
 #include "services/worker/dbsize_probe.h"
 #include "services/worker/job_progress.h"
 #include "services/worker/migration_job.h"
+#include "services/worker/source_offset_probe.h"
 #include "services/worker/token_bucket.h"
 #include "storage/worker_store.h"
 
@@ -75,6 +76,7 @@ class OnlineMigrationJob final : public MigrationJob {
   mutable StatsRenderer renderer_ ABSL_GUARDED_BY(stats_mu_);
   mutable std::unique_ptr<DbSizeProbe> source_probe_ ABSL_GUARDED_BY(stats_mu_);
   mutable std::unique_ptr<DbSizeProbe> target_probe_ ABSL_GUARDED_BY(stats_mu_);
+  mutable std::unique_ptr<SourceOffsetProbe> offset_probe_ ABSL_GUARDED_BY(stats_mu_);
   std::string error_code_ = "MIGRATION_FAILED";
 };
 

@@ -6,11 +6,11 @@
 namespace rms::worker {
 namespace {
 
-void Publish(const engine::writer::TargetWriter& writer, JobProgress& progress) {
+void Publish(const engine::writer::TargetWriter& writer, JobProgress& progress,
+             SentTally& tally) {
   const engine::writer::TargetWriterStats stats = writer.stats();
   progress.keys_written = stats.keys_written;
-  progress.commands_sent = stats.commands_sent;
-  progress.bytes_sent = stats.bytes_sent;
+  tally.Update(stats.commands_sent, stats.bytes_sent);
 }
 
 }  // namespace
@@ -24,6 +24,8 @@ absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetWri
   limits.raw_capture_limit = engine::writer::TargetWriterOptions{}.big_key_bytes;
   engine::rdb::RdbReader reader(rdb, limits);
   uint64_t events = 0;
+  SentTally tally(progress);
+  tally.Update(writer.stats().commands_sent, writer.stats().bytes_sent);  // counted before
   while (true) {
     if (context.cancelled()) return context.reason();
     absl::StatusOr<engine::rdb::RdbEvent> event = reader.Next();
@@ -32,13 +34,13 @@ absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetWri
     if (absl::Status s = writer.Apply(*event); !s.ok()) return s;
     progress.snapshot_bytes = reader.bytes_read();
     if (++events % 256 == 0) {
-      Publish(writer, progress);
+      Publish(writer, progress, tally);
       for (const std::string& warning : writer.TakeWarnings()) warn(warning);
     }
     if (event->type == engine::rdb::RdbEvent::kEnd) break;
   }
   absl::Status flushed = writer.Flush();
-  Publish(writer, progress);
+  Publish(writer, progress, tally);
   for (const std::string& warning : writer.TakeWarnings()) warn(warning);
   if (flushed.ok()) progress.snapshot_done = true;
   return flushed;

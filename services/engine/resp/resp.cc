@@ -68,10 +68,14 @@ std::string EncodeCommand(std::initializer_list<absl::string_view> args) {
   return out;
 }
 
-std::string EncodeCommand(absl::Span<const std::string> args) {
-  std::string out;
+void AppendCommandStrings(std::string& out, absl::Span<const std::string> args) {
   absl::StrAppend(&out, "*", args.size(), "\r\n");
   for (const std::string& arg : args) AppendBulk(out, arg);
+}
+
+std::string EncodeCommand(absl::Span<const std::string> args) {
+  std::string out;
+  AppendCommandStrings(out, args);
   return out;
 }
 

@@ -29,6 +29,7 @@ struct RespValue {
 // Appends "*<n>\r\n" + "$<len>\r\n<arg>\r\n" per argument.
 void AppendCommand(std::string& out, absl::Span<const absl::string_view> args);
 void AppendCommand(std::string& out, std::initializer_list<absl::string_view> args);
+void AppendCommandStrings(std::string& out, absl::Span<const std::string> args);
 // The encoding of one command.
 std::string EncodeCommand(std::initializer_list<absl::string_view> args);
 std::string EncodeCommand(absl::Span<const std::string> args);

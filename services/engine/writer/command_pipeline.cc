@@ -7,9 +7,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "services/engine/resp/resp.h"
-#include "services/engine/writer/key_label.h"
+#include "services/engine/writer/reply_errors.h"
 
 namespace rms::engine::writer {
 namespace {
@@ -20,18 +19,6 @@ bool IsContainerCommand(absl::string_view upper) {
   return upper == "XGROUP" || upper == "FUNCTION" || upper == "SCRIPT" || upper == "CONFIG" ||
          upper == "CLIENT" || upper == "OBJECT" || upper == "XINFO" || upper == "DEBUG" ||
          upper == "MEMORY" || upper == "CLUSTER";
-}
-
-// The canonical code for an error reply, from its first word ("-OOM command not allowed...").
-absl::StatusCode CodeOfErrorReply(absl::string_view message) {
-  const absl::string_view word = message.substr(0, message.find(' '));
-  if (word == "OOM") return absl::StatusCode::kResourceExhausted;
-  if (word == "LOADING" || word == "BUSY" || word == "TRYAGAIN" || word == "MASTERDOWN" ||
-      word == "CLUSTERDOWN") {
-    return absl::StatusCode::kUnavailable;
-  }
-  if (word == "NOAUTH" || word == "NOPERM") return absl::StatusCode::kPermissionDenied;
-  return absl::StatusCode::kFailedPrecondition;
 }
 
 }  // namespace
@@ -107,19 +94,9 @@ absl::Status CommandPipeline::Flush() {
 }
 
 absl::Status CommandPipeline::ReplyError(const Pending& command, absl::string_view message) const {
-  std::string text(message);
-  std::string subject = "(no key)";
-  if (command.key_index >= 0) {
-    const std::string& key = keys_[command.key_index];
-    subject = absl::StrCat("key ", KeyLabel(key, options_.redact_keys));
-    // A server message may quote the key; a redacted key must not leak through it.
-    if (options_.redact_keys && !key.empty()) {
-      text = absl::StrReplaceAll(text, {{key, KeyLabel(key, true)}});
-    }
-  }
-  return absl::Status(CodeOfErrorReply(text),
-                      absl::StrCat(node_.Describe(), " refused ", command.name, " for ", subject,
-                                   ": ", absl::CEscape(text.substr(0, 512))));
+  std::optional<absl::string_view> key;
+  if (command.key_index >= 0) key = keys_[command.key_index];
+  return ReplyErrorStatus(node_.Describe(), command.name, key, message, options_.redact_keys);
 }
 
 }  // namespace rms::engine::writer

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
 #include "services/engine/writer/key_label.h"
+#include "services/engine/writer/reply_errors.h"
 #include "services/engine/writer/target_version.h"
 
 namespace rms::engine::writer {
@@ -20,25 +21,6 @@ PipelineOptions PipelineOptionsOf(const TargetWriterOptions& options) {
   out.max_bytes = options.max_pipeline_bytes;
   out.redact_keys = options.redact_keys;
   return out;
-}
-
-// The key a replicated command names in messages: the first key for the scripting commands,
-// none for commands without keys, else the first argument.
-std::optional<absl::string_view> KeyOfCommand(absl::Span<const std::string> args) {
-  const std::string name = absl::AsciiStrToUpper(args[0]);
-  if (name == "SELECT" || name == "PING" || name == "MULTI" || name == "EXEC" ||
-      name == "DISCARD" || name == "FLUSHALL" || name == "FLUSHDB" || name == "SCRIPT" ||
-      name == "FUNCTION" || name == "SWAPDB" || name == "PUBLISH" || name == "SPUBLISH") {
-    return std::nullopt;
-  }
-  if (name == "EVAL" || name == "EVALSHA" || name == "EVAL_RO" || name == "EVALSHA_RO" ||
-      name == "FCALL" || name == "FCALL_RO") {
-    int64_t numkeys = 0;
-    if (args.size() > 3 && absl::SimpleAtoi(args[2], &numkeys) && numkeys > 0) return args[3];
-    return std::nullopt;
-  }
-  if (args.size() < 2) return std::nullopt;
-  return args[1];
 }
 
 }  // namespace
@@ -151,6 +133,15 @@ absl::Status TargetWriter::Flush() {
   if (!error_.ok()) return error_;
   error_ = pipeline_.Flush();
   return error_;
+}
+
+absl::StatusOr<redis::RedisClient*> TargetWriter::LendConnection() {
+  RETURN_IF_ERROR(Flush());
+  if (!owned_client_) {
+    return absl::FailedPreconditionError("TargetWriter: no connection of its own to lend");
+  }
+  current_db_ = -1;
+  return owned_client_.get();
 }
 
 void TargetWriter::Warn(std::string message) {

@@ -83,6 +83,10 @@ class TargetWriter {
   absl::Status ApplyCommand(absl::Span<const std::string> args);
   // Sends everything queued and checks the replies.
   absl::Status Flush();
+  // Flushes, then lends the connection of a writer made by Connect() to another user on the same
+  // thread (a StreamPipeline); the writer forgets which db is selected and selects again before
+  // its next key. FAILED_PRECONDITION when the writer does not own its connection.
+  absl::StatusOr<redis::RedisClient*> LendConnection();
 
   // The warnings collected since the last call (at most 1000, then a count of the rest).
   std::vector<std::string> TakeWarnings();

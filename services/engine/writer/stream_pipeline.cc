@@ -1,0 +1,182 @@
+// StreamPipeline: batches written without waiting, replies matched to batches as they arrive.
+#include "services/engine/writer/stream_pipeline.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
+#include "services/engine/writer/command_pipeline.h"
+#include "services/engine/writer/reply_errors.h"
+
+namespace rms::engine::writer {
+namespace {
+
+constexpr size_t kReadChunkBytes = 64u << 10;
+constexpr size_t kSpareBatches = 8;
+
+// The first error inside an EXEC reply (`*<n>` of the queued commands' replies), if any.
+const resp::RespValue* ErrorInside(const resp::RespValue& reply) {
+  if (reply.type != resp::RespValue::Type::kArray) return nullptr;
+  for (const resp::RespValue& element : reply.elements) {
+    if (element.IsError()) return &element;
+  }
+  return nullptr;
+}
+
+bool IsExec(absl::string_view encoded) { return encoded.substr(0, 14) == "*1\r\n$4\r\nEXEC\r\n"; }
+
+}  // namespace
+
+StreamPipeline::StreamPipeline(redis::RedisClient& client, StreamPipelineOptions options)
+    : client_(client), options_(options), read_buffer_(kReadChunkBytes) {
+  options_.batch_commands = std::max<size_t>(options_.batch_commands, 1);
+  options_.batch_bytes = std::max<size_t>(options_.batch_bytes, 1);
+}
+
+void StreamPipeline::Add(absl::Span<const std::string> args) {
+  open_.starts.push_back(static_cast<uint32_t>(open_.bytes.size()));
+  resp::AppendCommandStrings(open_.bytes, args);
+}
+
+bool StreamPipeline::open_full() const {
+  return open_.starts.size() >= options_.batch_commands ||
+         open_.bytes.size() >= options_.batch_bytes;
+}
+
+StreamPipeline::Batch StreamPipeline::SpareBatch() {
+  if (spare_.empty()) return Batch();
+  Batch batch = std::move(spare_.back());
+  spare_.pop_back();
+  return batch;
+}
+
+absl::Status StreamPipeline::Send(const StreamMark& mark) {
+  if (!error_.ok()) return error_;
+  Batch batch = std::exchange(open_, SpareBatch());
+  batch.mark = mark;
+  batch.replies = 0;
+  if (!batch.starts.empty()) {
+    absl::Status written =
+        client_.connection().WriteAll(batch.bytes, absl::Now() + options_.reply_timeout);
+    if (!written.ok()) return Broken(written);
+    if (inflight_.empty()) last_progress_ = absl::Now();
+    unacked_bytes_ += batch.bytes.size();
+    stats_.peak_unacked_bytes = std::max(stats_.peak_unacked_bytes, unacked_bytes_);
+  }
+  inflight_.push_back(std::move(batch));
+  AcknowledgeCompleted();
+  // Take what already arrived without waiting, then respect the bound on unacknowledged bytes.
+  absl::Status read = ReadOnce(absl::InfinitePast());
+  if (!read.ok() && !absl::IsDeadlineExceeded(read)) return read;
+  while (unacked_bytes_ > options_.max_unacked_bytes) {
+    read = ReadOnce(last_progress_ + options_.reply_timeout);
+    if (absl::IsDeadlineExceeded(read) && absl::Now() >= last_progress_ + options_.reply_timeout) {
+      return Broken(absl::DeadlineExceededError(absl::StrCat(
+          "no reply for ", absl::FormatDuration(options_.reply_timeout), " (", unacked_bytes_,
+          " bytes of commands unacknowledged)")));
+    }
+    if (!read.ok() && !absl::IsDeadlineExceeded(read)) return read;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamPipeline::Collect(absl::Time deadline) {
+  if (!error_.ok()) return error_;
+  while (!inflight_.empty()) {
+    const absl::Time silent_until = last_progress_ + options_.reply_timeout;
+    absl::Status read = ReadOnce(std::min(deadline, silent_until));
+    if (absl::IsDeadlineExceeded(read)) {
+      if (absl::Now() < silent_until) return absl::OkStatus();  // the caller's deadline
+      return Broken(absl::DeadlineExceededError(
+          absl::StrCat("no reply for ", absl::FormatDuration(options_.reply_timeout))));
+    }
+    RETURN_IF_ERROR(read);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamPipeline::ReadOnce(absl::Time deadline) {
+  RETURN_IF_ERROR(TakeDecodedReplies());
+  if (inflight_.empty()) return absl::OkStatus();
+  absl::StatusOr<size_t> n =
+      client_.connection().ReadSome(read_buffer_.data(), read_buffer_.size(), deadline);
+  if (absl::IsDeadlineExceeded(n.status())) return n.status();
+  if (!n.ok()) return Broken(n.status());
+  if (*n == 0) return Broken(absl::UnavailableError("connection closed by the server"));
+  client_.decoder().Feed(absl::string_view(read_buffer_.data(), *n));
+  return TakeDecodedReplies();
+}
+
+absl::Status StreamPipeline::TakeDecodedReplies() {
+  while (!inflight_.empty()) {
+    absl::StatusOr<std::optional<resp::RespValue>> reply = client_.decoder().Next();
+    if (!reply.ok()) {
+      return Broken(absl::DataLossError(absl::StrCat("malformed reply: ", reply.status().message())));
+    }
+    if (!reply->has_value()) return absl::OkStatus();
+    RETURN_IF_ERROR(TakeReply(**reply));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamPipeline::TakeReply(const resp::RespValue& reply) {
+  Batch& batch = inflight_.front();  // a batch with commands: empty ones are acknowledged at once
+  const size_t index = batch.replies++;
+  last_progress_ = absl::Now();
+  if (reply.IsError()) {
+    error_ = CommandError(batch, index, reply.str);
+    return error_;
+  }
+  const size_t start = batch.starts[index];
+  if (const resp::RespValue* inner = ErrorInside(reply);
+      inner != nullptr && IsExec(absl::string_view(batch.bytes).substr(start))) {
+    error_ = CommandError(batch, index,
+                          absl::StrCat("a command of the transaction failed: ", inner->str));
+    return error_;
+  }
+  AcknowledgeCompleted();
+  return absl::OkStatus();
+}
+
+void StreamPipeline::AcknowledgeCompleted() {
+  while (!inflight_.empty() && inflight_.front().replies == inflight_.front().starts.size()) {
+    Batch done = std::move(inflight_.front());
+    inflight_.pop_front();
+    acked_ = done.mark;
+    unacked_bytes_ -= done.bytes.size();
+    stats_.commands_acked += done.starts.size();
+    stats_.bytes_acked += done.bytes.size();
+    ++stats_.batches_acked;
+    if (spare_.size() < kSpareBatches && done.bytes.capacity() <= 2 * options_.batch_bytes) {
+      done.bytes.clear();
+      done.starts.clear();
+      spare_.push_back(std::move(done));
+    }
+  }
+}
+
+absl::Status StreamPipeline::CommandError(const Batch& batch, size_t index,
+                                          absl::string_view message) const {
+  // Decode the refused command again from the batch: names are only needed on failure.
+  const size_t start = batch.starts[index];
+  const size_t end = index + 1 < batch.starts.size() ? batch.starts[index + 1] : batch.bytes.size();
+  resp::RespDecoder decoder;
+  decoder.Feed(absl::string_view(batch.bytes).substr(start, end - start));
+  std::vector<std::string> args;
+  if (absl::StatusOr<std::optional<resp::RespValue>> value = decoder.Next();
+      value.ok() && value->has_value()) {
+    for (resp::RespValue& arg : (*value)->elements) args.push_back(std::move(arg.str));
+  }
+  std::vector<absl::string_view> views(args.begin(), args.end());
+  return ReplyErrorStatus(client_.endpoint().Describe(), CommandName(views), KeyOfCommand(args),
+                          message, options_.redact_keys);
+}
+
+absl::Status StreamPipeline::Broken(const absl::Status& status) {
+  error_ = absl::Status(status.code(), absl::StrCat("writing the stream to ",
+                                                    client_.endpoint().Describe(), ": ",
+                                                    status.message()));
+  return error_;
+}
+
+}  // namespace rms::engine::writer

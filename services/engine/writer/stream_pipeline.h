@@ -1,0 +1,111 @@
+// StreamPipeline: forwards the commands of a replication stream to one target node with several
+// batches in flight, and tells how far the target has acknowledged them.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "services/engine/redis/redis_client.h"
+#include "services/engine/resp/resp.h"
+
+namespace rms::engine::writer {
+
+struct StreamPipelineOptions {
+  size_t batch_commands = 1000;         // the open batch is full at this many commands...
+  size_t batch_bytes = 1u << 20;        // ...or this many encoded bytes
+  size_t max_unacked_bytes = 8u << 20;  // Send() blocks while more than this is unacknowledged
+  absl::Duration reply_timeout = absl::Seconds(60);  // silence of a target that owes replies
+  bool redact_keys = false;  // error messages show key#<hash>, never the key
+};
+
+// Where the stream stands after a batch.
+struct StreamMark {
+  int64_t offset = -1;  // replication offset after the batch's last byte
+  int db = 0;           // database selected after it
+  absl::Time first_read = absl::InfiniteFuture();  // when its first command was read (lag)
+};
+
+struct StreamPipelineStats {
+  uint64_t commands_acked = 0;
+  uint64_t bytes_acked = 0;
+  uint64_t batches_acked = 0;
+  size_t peak_unacked_bytes = 0;
+};
+
+// One thread owns the pipeline and the client's connection, which must hold no unread replies.
+// Commands go into the open batch (Add); Send() closes it with a mark and writes it without
+// waiting for its replies, so the target works on earlier batches while the caller reads the
+// source. Replies are read as they arrive; a batch is acknowledged when all of its replies
+// arrived and none is an error (in an EXEC reply, no queued command failed either), and only
+// after every earlier batch. acked() is the mark of the last acknowledged batch.
+//
+// The first error is sticky: every later call returns it. Errors: the connection's (UNAVAILABLE,
+// DEADLINE_EXCEEDED after reply_timeout of silence while replies are owed, CANCELLED), with the
+// node prepended; an error reply as a status naming the command and key (codes as
+// CodeOfErrorReply: UNAVAILABLE for transient ones, else FAILED_PRECONDITION,
+// RESOURCE_EXHAUSTED, PERMISSION_DENIED); DATA_LOSS for a reply that is not RESP. After a
+// connection error, batches after acked() may or may not have been applied.
+class StreamPipeline {
+ public:
+  StreamPipeline(redis::RedisClient& client, StreamPipelineOptions options);
+
+  // Queues one (non-empty) command in the open batch.
+  void Add(absl::Span<const std::string> args);
+  size_t open_commands() const { return open_.starts.size(); }
+  // Whether the open batch reached a bound: time to Send().
+  bool open_full() const;
+
+  // Closes the open batch with `mark` and writes it (a batch without commands, when only bytes
+  // that are not forwarded advanced the stream, is acknowledged with its predecessors). Then
+  // takes the replies that already arrived, and waits for more while over max_unacked_bytes.
+  absl::Status Send(const StreamMark& mark);
+  // Takes replies until every sent batch is acknowledged or `deadline` passes (not an error).
+  absl::Status Collect(absl::Time deadline);
+
+  bool all_acked() const { return inflight_.empty(); }
+  const std::optional<StreamMark>& acked() const { return acked_; }
+  // The mark of the oldest sent batch not acknowledged yet; nullptr when none.
+  const StreamMark* oldest_unacked() const {
+    return inflight_.empty() ? nullptr : &inflight_.front().mark;
+  }
+  size_t unacked_bytes() const { return unacked_bytes_; }
+  const StreamPipelineStats& stats() const { return stats_; }
+
+ private:
+  struct Batch {
+    std::string bytes;             // the encoded commands
+    std::vector<uint32_t> starts;  // where each command starts in `bytes`
+    StreamMark mark;
+    size_t replies = 0;  // received so far
+  };
+
+  // Takes complete replies from the decoder, then reads once from the socket (waiting until
+  // `deadline`) and takes what that completed. DEADLINE_EXCEEDED when nothing arrived.
+  absl::Status ReadOnce(absl::Time deadline);
+  absl::Status TakeDecodedReplies();
+  absl::Status TakeReply(const resp::RespValue& reply);
+  void AcknowledgeCompleted();
+  absl::Status CommandError(const Batch& batch, size_t index, absl::string_view message) const;
+  absl::Status Broken(const absl::Status& status);
+  Batch SpareBatch();
+
+  redis::RedisClient& client_;
+  StreamPipelineOptions options_;
+  Batch open_;
+  std::deque<Batch> inflight_;
+  std::vector<Batch> spare_;  // emptied batches, reused for their buffers
+  size_t unacked_bytes_ = 0;
+  absl::Time last_progress_;  // last reply, or the send that started the wait for one
+  std::optional<StreamMark> acked_;
+  StreamPipelineStats stats_;
+  std::vector<char> read_buffer_;
+  absl::Status error_;
+};
+
+}  // namespace rms::engine::writer

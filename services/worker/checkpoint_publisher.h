@@ -1,0 +1,52 @@
+// CheckpointPublisher: persists the applied position of a replication stream in the background,
+// at most once per interval, so PostgreSQL commits stay off the path that applies the stream.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "storage/worker_store.h"
+
+namespace rms::worker {
+
+// Writes run one at a time, in order, each with the latest checkpoint given (older ones it
+// replaced are skipped), so the stored position never goes back. The first failed write (ABORTED
+// when the lease was lost) is kept: error() returns it and nothing more is written.
+class CheckpointPublisher {
+ public:
+  using WriteFn = std::function<absl::Status(const storage::Checkpoint&)>;
+
+  // Starts the background thread; `write` is called from it and from Flush().
+  CheckpointPublisher(WriteFn write, absl::Duration interval);
+  // Stops the thread without writing what is pending (call Flush() first to keep it).
+  ~CheckpointPublisher();
+  CheckpointPublisher(const CheckpointPublisher&) = delete;
+  CheckpointPublisher& operator=(const CheckpointPublisher&) = delete;
+
+  // The newest applied position; written within `interval`. Any thread.
+  void Update(const storage::Checkpoint& checkpoint);
+  // Writes the newest position now unless it is already stored; returns error(). Any thread.
+  absl::Status Flush();
+  absl::Status error() const;
+
+ private:
+  void Loop();
+  // Writes the pending checkpoint, if any. Called with write_mu_ held.
+  absl::Status WritePending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  WriteFn write_;
+  const absl::Duration interval_;
+  absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // one write at a time, in order
+  mutable absl::Mutex mu_;
+  std::optional<storage::Checkpoint> pending_ ABSL_GUARDED_BY(mu_);
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace rms::worker

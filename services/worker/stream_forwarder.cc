@@ -1,0 +1,132 @@
+// StreamForwarder: source -> StreamPipeline -> target, with acknowledged positions published.
+#include "services/worker/stream_forwarder.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "services/common/status_macros.h"
+
+namespace rms::worker {
+namespace {
+
+using engine::replication::ReplicatedCommand;
+
+// How long a quiet source is waited for when nothing is owed by the target.
+constexpr absl::Duration kIdleWait = absl::Milliseconds(200);
+// Longest wait for the target's last replies when stopping.
+constexpr absl::Duration kDrainTimeout = absl::Seconds(60);
+
+bool IsPing(const std::vector<std::string>& args) {
+  return args.size() == 1 && absl::EqualsIgnoreCase(args[0], "PING");
+}
+
+// The db of `SELECT <db>`, or -1 for any other command.
+int SelectedDb(const std::vector<std::string>& args) {
+  int db = -1;
+  if (args.size() == 2 && absl::EqualsIgnoreCase(args[0], "SELECT") &&
+      absl::SimpleAtoi(args[1], &db)) {
+    return db;
+  }
+  return -1;
+}
+
+}  // namespace
+
+StreamForwarder::StreamForwarder(engine::replication::ReplicationSession& session,
+                                 engine::writer::StreamPipeline& pipeline,
+                                 CheckpointPublisher& checkpoints, JobProgress& progress,
+                                 const storage::Checkpoint& position)
+    : session_(session),
+      pipeline_(pipeline),
+      checkpoints_(checkpoints),
+      progress_(progress),
+      tally_(progress),
+      applied_(position) {
+  read_.offset = position.offset;
+  read_.db = position.db;
+}
+
+absl::Status StreamForwarder::Run(TaskContext& context) {
+  absl::Status status;
+  bool source_broken = false;
+  while (status.ok() && !context.cancelled()) {
+    status = Step(context, &source_broken);
+    PublishAcked();
+    if (status.ok()) status = checkpoints_.error();
+  }
+  // A lost lease means another worker may own the task now: write nothing more.
+  const bool lease_lost = absl::IsAborted(context.reason());
+  absl::Status drained = Drain(lease_lost || (!status.ok() && !source_broken));
+  if (!status.ok() && !(source_broken && context.cancelled())) return status;
+  return drained;
+}
+
+absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
+  const bool quiet_target = pipeline_.all_acked() && !unsent_;
+  absl::StatusOr<ReplicatedCommand> command =
+      session_.NextCommand(quiet_target ? absl::Now() + kIdleWait : absl::Now());
+  if (absl::IsDeadlineExceeded(command.status())) {
+    // The source has nothing buffered: send what was read, then wait for the target a little.
+    if (unsent_) RETURN_IF_ERROR(SendRead());
+    if (!pipeline_.all_acked()) return pipeline_.Collect(absl::Now() + kIdleWait);
+    return absl::OkStatus();
+  }
+  if (!command.ok()) {
+    *source_broken = true;
+    return context.cancelled() ? absl::OkStatus() : command.status();
+  }
+  if (!IsPing(command->args)) {
+    if (pipeline_.open_commands() == 0) read_.first_read = absl::Now();
+    pipeline_.Add(command->args);
+    if (int db = SelectedDb(command->args); db >= 0) read_.db = db;
+  }
+  read_.offset = command->offset;
+  unsent_ = true;
+  progress_.read_offset = command->offset;
+  if (pipeline_.open_full()) return SendRead();
+  return absl::OkStatus();
+}
+
+absl::Status StreamForwarder::SendRead() {
+  engine::writer::StreamMark mark = read_;
+  if (pipeline_.open_commands() == 0) mark.first_read = absl::InfiniteFuture();
+  unsent_ = false;
+  read_.first_read = absl::InfiniteFuture();
+  return pipeline_.Send(mark);
+}
+
+void StreamForwarder::PublishAcked() {
+  const engine::writer::StreamPipelineStats& stats = pipeline_.stats();
+  tally_.Update(stats.commands_acked, stats.bytes_acked);
+  // The oldest command read and not applied: in the oldest unacknowledged batch, or else the
+  // open batch.
+  absl::Time since = absl::InfiniteFuture();
+  if (const engine::writer::StreamMark* oldest = pipeline_.oldest_unacked()) {
+    since = oldest->first_read;
+  }
+  if (since == absl::InfiniteFuture()) since = read_.first_read;
+  progress_.unapplied_since_us = since == absl::InfiniteFuture() ? 0 : absl::ToUnixMicros(since);
+  const std::optional<engine::writer::StreamMark>& acked = pipeline_.acked();
+  if (!acked || acked->offset == applied_.offset) return;
+  applied_.offset = acked->offset;
+  applied_.db = acked->db;
+  (void)session_.SetAppliedOffset(applied_.offset);
+  progress_.applied_offset = applied_.offset;
+  checkpoints_.Update(applied_);
+}
+
+absl::Status StreamForwarder::Drain(bool skip_sending) {
+  absl::Status status;
+  if (!skip_sending) {
+    if (unsent_) status = SendRead();
+    if (status.ok()) status = pipeline_.Collect(absl::Now() + kDrainTimeout);
+    if (status.ok() && !pipeline_.all_acked()) {
+      status = absl::DeadlineExceededError("the target did not acknowledge the stream in time");
+    }
+  }
+  PublishAcked();
+  progress_.unapplied_since_us = 0;
+  absl::Status stored = checkpoints_.Flush();
+  return status.ok() ? stored : status;
+}
+
+}  // namespace rms::worker

@@ -1,0 +1,56 @@
+// StreamForwarder: the incremental phase of an online migration. Reads the replication stream,
+// forwards it to the target through a StreamPipeline, and publishes the position the target has
+// acknowledged: to the source (REPLCONF ACK), to PostgreSQL (checkpoints) and to the stats.
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "services/engine/replication/replication_session.h"
+#include "services/engine/writer/stream_pipeline.h"
+#include "services/worker/checkpoint_publisher.h"
+#include "services/worker/job_progress.h"
+#include "services/worker/task_context.h"
+#include "storage/worker_store.h"
+
+namespace rms::worker {
+
+// One run over one session; the reading thread owns the session and the pipeline.
+class StreamForwarder {
+ public:
+  // `position` is the applied checkpoint the stream starts after (shard, replid and epoch are
+  // kept in every checkpoint published). Everything must outlive the forwarder.
+  StreamForwarder(engine::replication::ReplicationSession& session,
+                  engine::writer::StreamPipeline& pipeline, CheckpointPublisher& checkpoints,
+                  JobProgress& progress, const storage::Checkpoint& position);
+
+  // Forwards until the task is cancelled, the source link breaks or the target fails. Then
+  // (unless the lease was lost) sends what was read, waits for the target to acknowledge it, and
+  // stores the final position, so a resume continues exactly after it. Returns the first error:
+  // the source's (the link), the pipeline's (the target) or the checkpoint's; OK when cancelled.
+  absl::Status Run(TaskContext& context);
+
+  // The last position the target acknowledged (offset and db); after Run, also the stored one.
+  const storage::Checkpoint& applied() const { return applied_; }
+
+ private:
+  // Forwards one command or, when the source is quiet, sends and collects what is pending.
+  absl::Status Step(TaskContext& context, bool* source_broken);
+  // Sends the open batch marked with the read position.
+  absl::Status SendRead();
+  // Publishes what the pipeline acknowledged since the last call.
+  void PublishAcked();
+  // After the loop: send the rest, wait for it, store the final position.
+  absl::Status Drain(bool lease_lost);
+
+  engine::replication::ReplicationSession& session_;
+  engine::writer::StreamPipeline& pipeline_;
+  CheckpointPublisher& checkpoints_;
+  JobProgress& progress_;
+  SentTally tally_;
+  storage::Checkpoint applied_;
+  engine::writer::StreamMark read_;  // after the last command read
+  bool unsent_ = false;              // read_ is ahead of the last mark sent
+};
+
+}  // namespace rms::worker
