@@ -12,6 +12,9 @@ using engine::replication::ReplicatedCommand;
 
 // How long a quiet source is waited for when nothing is owed by the target.
 constexpr absl::Duration kIdleWait = absl::Milliseconds(200);
+// A batch is sent when full, when the source goes quiet, or when its first command is this old
+// (a throttled or trickling source never looks quiet).
+constexpr absl::Duration kMaxBatchAge = absl::Milliseconds(10);
 // Longest wait for the target's last replies when stopping.
 constexpr absl::Duration kDrainTimeout = absl::Seconds(60);
 
@@ -82,7 +85,10 @@ absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
   read_.offset = command->offset;
   unsent_ = true;
   progress_.read_offset = command->offset;
-  if (pipeline_.open_full()) return SendRead();
+  if (pipeline_.open_full() ||
+      (pipeline_.open_commands() > 0 && absl::Now() - read_.first_read >= kMaxBatchAge)) {
+    return SendRead();
+  }
   return absl::OkStatus();
 }
 
