@@ -19,6 +19,8 @@ bool IsIncremental(const task_config::TaskConfig& config) {
   return config.migration_method == "incremental_migration";
 }
 
+constexpr absl::Duration kBufferWarningInterval = absl::Minutes(5);
+
 }  // namespace
 
 absl::Duration ReconnectDelay(int attempt) {
@@ -65,12 +67,35 @@ std::string OnlineMigrationJob::StatsJson() const {
     progress_.source_offset = samples.latest().value_or(-1);
     progress_.source_behind_us = absl::ToInt64Microseconds(
         samples.Behind(progress_.applied_offset.load(), absl::Now()));
+    WarnNearBufferLimit();
   }
   {
     absl::MutexLock live(&live_mu_);
     if (bucket_) progress_.throttled_ms = absl::ToInt64Milliseconds(bucket_->throttled());
   }
   return renderer_.Render(progress_, /*migrating=*/true);
+}
+
+void OnlineMigrationJob::WarnNearBufferLimit() const {
+  const std::optional<ReplicaBufferLimit>& limit = offset_probe_->buffer_limit();
+  const int64_t source = progress_.source_offset.load();
+  if (!limit || limit->WarnAt() <= 0 || source < 0) return;
+  // What the source still holds for this link: written there, not read here yet.
+  const int64_t held = source - progress_.read_offset.load();
+  const absl::Time now = absl::Now();
+  if (held < limit->WarnAt() || now < next_buffer_warning_) return;
+  next_buffer_warning_ = now + kBufferWarningInterval;
+  constexpr int64_t kMiB = 1 << 20;
+  storage::TaskEvent event;
+  event.level = "warning";
+  event.code = "SOURCE_BUFFER_NEAR_LIMIT";
+  event.message = absl::StrCat(
+      "the source holds ", held / kMiB, " MiB of the replication stream for this migration; "
+      "it drops the link at its replica client-output-buffer-limit (hard ", limit->hard_bytes / kMiB,
+      " MiB, soft ", limit->soft_bytes / kMiB, " MiB for ", limit->soft_seconds,
+      " s), and unless repl-backlog-size covers the gap the resume is a full resync: lower the "
+      "write load, raise those limits, or raise bandwidth_limit_mb if it is set");
+  (void)store_.AddEvent(task_.id, task_.lease_epoch, event);
 }
 
 bool OnlineMigrationJob::Retryable(const absl::Status& status) const {

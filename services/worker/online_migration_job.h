@@ -49,6 +49,9 @@ class OnlineMigrationJob final : public MigrationJob {
   absl::Status Checkpoint(engine::replication::ReplicationSession& session, int64_t offset);
   // Fails with `phase`'s log code recorded.
   absl::Status Fail(absl::string_view phase, absl::Status status);
+  // Logs SOURCE_BUFFER_NEAR_LIMIT (at most every 5 minutes) when the source holds more of the
+  // stream for this link than ReplicaBufferLimit::WarnAt(). Stats thread, stats_mu_ held.
+  void WarnNearBufferLimit() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(stats_mu_);
   // Whether a failure may be retried by reconnecting (resume_mode auto, after the first sync).
   bool Retryable(const absl::Status& status) const;
 
@@ -77,6 +80,7 @@ class OnlineMigrationJob final : public MigrationJob {
   mutable std::unique_ptr<DbSizeProbe> source_probe_ ABSL_GUARDED_BY(stats_mu_);
   mutable std::unique_ptr<DbSizeProbe> target_probe_ ABSL_GUARDED_BY(stats_mu_);
   mutable std::unique_ptr<SourceOffsetProbe> offset_probe_ ABSL_GUARDED_BY(stats_mu_);
+  mutable absl::Time next_buffer_warning_ ABSL_GUARDED_BY(stats_mu_) = absl::InfinitePast();
   std::string error_code_ = "MIGRATION_FAILED";
 };
 

@@ -1,6 +1,8 @@
 // SourceOffsetProbe: the source's master_repl_offset over time, for lag in bytes and seconds.
 #include "services/worker/source_offset_probe.h"
 
+#include <vector>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -19,6 +21,27 @@ std::optional<int64_t> MasterReplOffset(absl::string_view info) {
     if (!absl::ConsumePrefix(&line, "master_repl_offset:")) continue;
     int64_t offset = 0;
     if (absl::SimpleAtoi(line, &offset)) return offset;
+  }
+  return std::nullopt;
+}
+
+int64_t ReplicaBufferLimit::WarnAt() const {
+  int64_t warn = hard_bytes / 2;
+  if (soft_bytes > 0 && (warn == 0 || soft_bytes < warn)) warn = soft_bytes;
+  return warn;
+}
+
+std::optional<ReplicaBufferLimit> ParseReplicaBufferLimit(absl::string_view value) {
+  const std::vector<absl::string_view> words = absl::StrSplit(value, ' ', absl::SkipEmpty());
+  for (size_t i = 0; i + 3 < words.size(); i += 4) {
+    if (words[i] != "slave" && words[i] != "replica") continue;
+    ReplicaBufferLimit limit;
+    if (!absl::SimpleAtoi(words[i + 1], &limit.hard_bytes) ||
+        !absl::SimpleAtoi(words[i + 2], &limit.soft_bytes) ||
+        !absl::SimpleAtoi(words[i + 3], &limit.soft_seconds)) {
+      return std::nullopt;
+    }
+    return limit;
   }
   return std::nullopt;
 }
@@ -61,6 +84,11 @@ void SourceOffsetProbe::Sample(bool force) {
     auto client = engine::redis::RedisClient::Connect(endpoint_, options);
     if (!client.ok()) return;
     client_ = *std::move(client);
+    // "*2\r\n$26\r\nclient-output-buffer-limit\r\n$<n>\r\nnormal 0 0 0 slave ...\r\n"
+    auto config = client_->Command({"CONFIG", "GET", "client-output-buffer-limit"});
+    if (config.ok() && config->elements.size() == 2) {
+      buffer_limit_ = ParseReplicaBufferLimit(config->elements[1].str);
+    }
   }
   auto reply = client_->Command({"INFO", "replication"});
   if (!reply.ok()) {

@@ -35,6 +35,20 @@ class OffsetSamples {
   std::deque<Sample> samples_;
 };
 
+// The source's `client-output-buffer-limit` for replica links: the source drops a replica whose
+// pending output passes `hard_bytes`, or stays above `soft_bytes` for `soft_seconds` (0 = none).
+struct ReplicaBufferLimit {
+  int64_t hard_bytes = 0;
+  int64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+  // The backlog at which to warn: half the hard limit, or the soft limit when lower; 0 = none.
+  int64_t WarnAt() const;
+};
+
+// The replica class of a `CONFIG GET client-output-buffer-limit` value ("normal 0 0 0 slave
+// 268435456 67108864 60 pubsub ..."); nullopt when absent or malformed.
+std::optional<ReplicaBufferLimit> ParseReplicaBufferLimit(absl::string_view value);
+
 // Used by one thread (the lease keeper). Keeps its own connection; failures are not errors (the
 // samples taken stay), because stats must never stop a migration.
 class SourceOffsetProbe {
@@ -44,6 +58,9 @@ class SourceOffsetProbe {
   // Samples master_repl_offset at most once per interval (every call when `force`).
   void Sample(bool force = false);
   const OffsetSamples& samples() const { return samples_; }
+  // The source's replica output-buffer limit, read once per connection; nullopt when the source
+  // does not tell (CONFIG may be renamed or forbidden).
+  const std::optional<ReplicaBufferLimit>& buffer_limit() const { return buffer_limit_; }
 
  private:
   engine::redis::Endpoint endpoint_;
@@ -51,6 +68,7 @@ class SourceOffsetProbe {
   std::unique_ptr<engine::redis::RedisClient> client_;
   absl::Time next_ = absl::InfinitePast();
   OffsetSamples samples_;
+  std::optional<ReplicaBufferLimit> buffer_limit_;
 };
 
 // The master_repl_offset field of an INFO replication reply; nullopt when absent.

@@ -12,6 +12,8 @@ using engine::replication::ReplicatedCommand;
 
 // How long a quiet source is waited for when nothing is owed by the target.
 constexpr absl::Duration kIdleWait = absl::Milliseconds(200);
+// How long the target's replies are waited for before the source is looked at again.
+constexpr absl::Duration kReplyPoll = absl::Milliseconds(1);
 // A batch is sent when full, when the source goes quiet, or when its first command is this old
 // (a throttled or trickling source never looks quiet).
 constexpr absl::Duration kMaxBatchAge = absl::Milliseconds(10);
@@ -68,9 +70,10 @@ absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
   absl::StatusOr<ReplicatedCommand> command =
       session_.NextCommand(quiet_target ? absl::Now() + kIdleWait : absl::Now());
   if (absl::IsDeadlineExceeded(command.status())) {
-    // The source has nothing buffered: send what was read, then wait for the target a little.
+    // The source has nothing buffered: send what was read, then wait for the target a little
+    // (briefly: new source bytes must not wait for older batches' replies).
     if (unsent_) RETURN_IF_ERROR(SendRead());
-    if (!pipeline_.all_acked()) return pipeline_.Collect(absl::Now() + kIdleWait);
+    if (!pipeline_.all_acked()) return pipeline_.Collect(absl::Now() + kReplyPoll);
     return absl::OkStatus();
   }
   if (!command.ok()) {
