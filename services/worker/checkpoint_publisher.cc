@@ -1,10 +1,14 @@
 // CheckpointPublisher: a background thread that stores the newest checkpoint once per interval.
 #include "services/worker/checkpoint_publisher.h"
 
+#include <algorithm>
+
 namespace rms::worker {
 
 CheckpointPublisher::CheckpointPublisher(WriteFn write, absl::Duration interval)
-    : write_(std::move(write)), interval_(interval), thread_([this] { Loop(); }) {}
+    : write_(std::move(write)),
+      interval_(std::max(interval, absl::Milliseconds(1))),
+      thread_([this] { Loop(); }) {}
 
 CheckpointPublisher::~CheckpointPublisher() {
   {

@@ -21,7 +21,8 @@ class CheckpointPublisher {
  public:
   using WriteFn = std::function<absl::Status(const storage::Checkpoint&)>;
 
-  // Starts the background thread; `write` is called from it and from Flush().
+  // Starts the background thread; `write` is called from it and from Flush(). Intervals below
+  // 1 ms are taken as 1 ms.
   CheckpointPublisher(WriteFn write, absl::Duration interval);
   // Stops the thread without writing what is pending (call Flush() first to keep it).
   ~CheckpointPublisher();
