@@ -8,7 +8,7 @@
 namespace rms::worker {
 namespace {
 
-using engine::replication::ReplicatedCommand;
+using engine::replication::RawReplicatedCommand;
 
 // How long a quiet source is waited for when nothing is owed by the target.
 constexpr absl::Duration kIdleWait = absl::Milliseconds(200);
@@ -20,12 +20,16 @@ constexpr absl::Duration kMaxBatchAge = absl::Milliseconds(10);
 // Longest wait for the target's last replies when stopping.
 constexpr absl::Duration kDrainTimeout = absl::Seconds(60);
 
-bool IsPing(const std::vector<std::string>& args) {
+bool IsPing(absl::Span<const absl::string_view> args) {
   return args.size() == 1 && absl::EqualsIgnoreCase(args[0], "PING");
 }
 
+bool IsCommand(absl::Span<const absl::string_view> args, absl::string_view name) {
+  return args.size() == 1 && absl::EqualsIgnoreCase(args[0], name);
+}
+
 // The db of `SELECT <db>`, or -1 for any other command.
-int SelectedDb(const std::vector<std::string>& args) {
+int SelectedDb(absl::Span<const absl::string_view> args) {
   int db = -1;
   if (args.size() == 2 && absl::EqualsIgnoreCase(args[0], "SELECT") &&
       absl::SimpleAtoi(args[1], &db)) {
@@ -61,18 +65,20 @@ absl::Status StreamForwarder::Run(TaskContext& context) {
   // A lost lease means another worker may own the task now: write nothing more.
   const bool lease_lost = absl::IsAborted(context.reason());
   absl::Status drained = Drain(lease_lost || (!status.ok() && !source_broken));
-  if (!status.ok() && !(source_broken && context.cancelled())) return status;
-  return drained;
+  // What the target refused while draining outranks a lost source link: a resume would only
+  // meet the same refusal.
+  if (!drained.ok() && (status.ok() || source_broken)) return drained;
+  return status;
 }
 
 absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
   const bool quiet_target = pipeline_.all_acked() && !unsent_;
-  absl::StatusOr<ReplicatedCommand> command =
-      session_.NextCommand(quiet_target ? absl::Now() + kIdleWait : absl::Now());
+  absl::StatusOr<RawReplicatedCommand> command =
+      session_.NextRawCommand(quiet_target ? absl::Now() + kIdleWait : absl::Now());
   if (absl::IsDeadlineExceeded(command.status())) {
     // The source has nothing buffered: send what was read, then wait for the target a little
     // (briefly: new source bytes must not wait for older batches' replies).
-    if (unsent_) RETURN_IF_ERROR(SendRead());
+    if (unsent_ && !transaction_open_) RETURN_IF_ERROR(SendRead());
     if (!pipeline_.all_acked()) return pipeline_.Collect(absl::Now() + kReplyPoll);
     return absl::OkStatus();
   }
@@ -80,16 +86,26 @@ absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
     *source_broken = true;
     return context.cancelled() ? absl::OkStatus() : command.status();
   }
+  if (IsCommand(command->args, "MULTI")) {
+    // A transaction starts a batch of its own and is sent whole: no mark, so no checkpoint, ever
+    // falls inside it (a resume there would send its EXEC without its MULTI).
+    if (unsent_) RETURN_IF_ERROR(SendRead());
+    transaction_open_ = true;
+    before_transaction_ = read_;
+  } else if (IsCommand(command->args, "EXEC") || IsCommand(command->args, "DISCARD")) {
+    transaction_open_ = false;
+  }
   if (!IsPing(command->args)) {
     if (pipeline_.open_commands() == 0) read_.first_read = absl::Now();
-    pipeline_.Add(command->args);
+    pipeline_.AddEncoded(command->bytes);
     if (int db = SelectedDb(command->args); db >= 0) read_.db = db;
   }
   read_.offset = command->offset;
   unsent_ = true;
   progress_.read_offset = command->offset;
-  if (pipeline_.open_full() ||
-      (pipeline_.open_commands() > 0 && absl::Now() - read_.first_read >= kMaxBatchAge)) {
+  if (!transaction_open_ &&
+      (pipeline_.open_full() ||
+       (pipeline_.open_commands() > 0 && absl::Now() - read_.first_read >= kMaxBatchAge))) {
     return SendRead();
   }
   return absl::OkStatus();
@@ -125,6 +141,13 @@ void StreamForwarder::PublishAcked() {
 
 absl::Status StreamForwarder::Drain(bool skip_sending) {
   absl::Status status;
+  if (transaction_open_) {
+    // The link broke inside a transaction: drop its start, resume before its MULTI.
+    pipeline_.DiscardOpen();
+    read_ = before_transaction_;
+    unsent_ = false;
+    transaction_open_ = false;
+  }
   if (!skip_sending) {
     if (unsent_) status = SendRead();
     if (status.ok()) status = pipeline_.Collect(absl::Now() + kDrainTimeout);

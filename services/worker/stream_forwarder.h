@@ -25,9 +25,11 @@ class StreamForwarder {
                   JobProgress& progress, const storage::Checkpoint& position);
 
   // Forwards until the task is cancelled, the source link breaks or the target fails. Then
-  // (unless the lease was lost) sends what was read, waits for the target to acknowledge it, and
-  // stores the final position, so a resume continues exactly after it. Returns the first error:
-  // the source's (the link), the pipeline's (the target) or the checkpoint's; OK when cancelled.
+  // (unless the lease was lost or the target failed) sends what was read, except a transaction
+  // whose EXEC has not arrived, waits for the target to acknowledge it, and stores the final
+  // position, so a resume continues exactly after it. A transaction (MULTI ... EXEC) always goes
+  // to the target in one batch and no stored position falls inside it. Returns the target's or
+  // the checkpoint's error first, else the source's (the link); OK when cancelled.
   absl::Status Run(TaskContext& context);
 
   // The last position the target acknowledged (offset and db); after Run, also the stored one.
@@ -51,6 +53,8 @@ class StreamForwarder {
   storage::Checkpoint applied_;
   engine::writer::StreamMark read_;  // after the last command read
   bool unsent_ = false;              // read_ is ahead of the last mark sent
+  bool transaction_open_ = false;    // a MULTI was read and not its EXEC or DISCARD yet
+  engine::writer::StreamMark before_transaction_;  // read_ before that MULTI (all of it sent)
 };
 
 }  // namespace rms::worker

@@ -10,12 +10,8 @@
 namespace rms::engine::replication {
 namespace {
 
-// The stream carries flat commands only: no nesting.
-resp::DecoderLimits StreamLimits() {
-  resp::DecoderLimits limits;
-  limits.max_depth = 1;
-  return limits;
-}
+// The stream carries flat commands only: arrays of bulk strings.
+resp::DecoderLimits StreamLimits() { return resp::DecoderLimits(); }
 
 }  // namespace
 
@@ -24,7 +20,7 @@ CommandStream::CommandStream(ReplicationLink& link, absl::Duration write_timeout
     : link_(link),
       write_timeout_(write_timeout),
       ack_interval_(ack_interval),
-      decoder_(StreamLimits()) {}
+      framer_(StreamLimits()) {}
 
 void CommandStream::Begin(int64_t start_offset) {
   read_offset_.store(start_offset);
@@ -33,25 +29,48 @@ void CommandStream::Begin(int64_t start_offset) {
   next_ack_ = absl::Now() + ack_interval_;
 }
 
+ReplicatedCommand ToReplicatedCommand(const RawReplicatedCommand& raw) {
+  ReplicatedCommand command;
+  command.args.reserve(raw.args.size());
+  for (absl::string_view arg : raw.args) command.args.emplace_back(arg.data(), arg.size());
+  command.offset = raw.offset;
+  command.bytes = raw.bytes.size();
+  return command;
+}
+
 absl::StatusOr<ReplicatedCommand> CommandStream::Next(absl::Time deadline) {
+  ASSIGN_OR_RETURN(RawReplicatedCommand raw, NextRaw(deadline));
+  return ToReplicatedCommand(raw);
+}
+
+absl::StatusOr<RawReplicatedCommand> CommandStream::NextRaw(absl::Time deadline) {
+  link_.Consume(std::exchange(returned_bytes_, 0));
   while (true) {
-    absl::StatusOr<std::optional<resp::RespValue>> value = decoder_.Next();
-    if (!value.ok()) {
-      if (absl::IsResourceExhausted(value.status())) return value.status();
+    const absl::string_view data = link_.data();
+    absl::StatusOr<size_t> size = data.empty() ? size_t{0} : framer_.Frame(data);
+    if (!size.ok()) {
+      if (absl::IsResourceExhausted(size.status())) return size.status();
       return absl::DataLossError(
           absl::StrCat("source ", link_.peer(),
-                       " sent a malformed replication stream: ", value.status().message()));
+                       " sent a malformed replication stream: ", size.status().message()));
     }
-    if (value->has_value()) {
-      const size_t bytes = decoder_.last_value_bytes();
-      read_offset_.fetch_add(static_cast<int64_t>(bytes));
-      ASSIGN_OR_RETURN(std::optional<ReplicatedCommand> command, Take(**std::move(value), bytes));
-      if (command.has_value()) return *std::move(command);
+    if (*size == 0) {
+      RETURN_IF_ERROR(Receive(deadline));
       continue;
     }
-    if (link_.data().empty()) RETURN_IF_ERROR(Receive(deadline));
-    decoder_.Feed(link_.data());
-    link_.Consume(link_.data().size());
+    read_offset_.fetch_add(static_cast<int64_t>(*size));
+    ASSIGN_OR_RETURN(bool own, TakeOwn(framer_.args()));
+    if (own) {
+      link_.Consume(*size);
+      continue;
+    }
+    RawReplicatedCommand command;
+    command.bytes = data.substr(0, *size);
+    command.args = framer_.args();
+    command.offset = read_offset();
+    returned_offset_.store(command.offset);
+    returned_bytes_ = *size;
+    return command;
   }
 }
 
@@ -65,32 +84,15 @@ absl::Status CommandStream::Receive(absl::Time deadline) {
   }
 }
 
-absl::StatusOr<std::optional<ReplicatedCommand>> CommandStream::Take(resp::RespValue value,
-                                                                     size_t bytes) {
-  if (value.type != resp::RespValue::Type::kArray) {
-    return absl::DataLossError(absl::StrCat("source ", link_.peer(), " sent ", value.Describe(),
-                                            " in the replication stream"));
-  }
-  ReplicatedCommand command;
-  command.args.reserve(value.elements.size());
-  for (resp::RespValue& arg : value.elements) {
-    if (arg.type != resp::RespValue::Type::kBulkString) {
-      return absl::DataLossError(absl::StrCat("source ", link_.peer(), " sent a command with ",
-                                              arg.Describe(), " as an argument"));
-    }
-    command.args.push_back(std::move(arg.str));
-  }
-  if (command.args.empty()) return std::nullopt;  // "*0\r\n": nothing to run, bytes counted
+absl::StatusOr<bool> CommandStream::TakeOwn(absl::Span<const absl::string_view> args) {
+  if (args.empty()) return true;  // "*0\r\n": nothing to run, bytes counted
   // "*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n": the source asks for our offset.
-  if (command.args.size() >= 2 && absl::EqualsIgnoreCase(command.args[0], "REPLCONF") &&
-      absl::EqualsIgnoreCase(command.args[1], "GETACK")) {
+  if (args.size() >= 2 && absl::EqualsIgnoreCase(args[0], "REPLCONF") &&
+      absl::EqualsIgnoreCase(args[1], "GETACK")) {
     RETURN_IF_ERROR(SendAck());
-    return std::nullopt;
+    return true;
   }
-  command.offset = read_offset();
-  command.bytes = bytes;
-  returned_offset_.store(command.offset);
-  return command;
+  return false;
 }
 
 absl::Status CommandStream::SetAppliedOffset(int64_t offset) {

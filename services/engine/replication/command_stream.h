@@ -9,8 +9,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "services/engine/replication/replication_link.h"
-#include "services/engine/resp/resp.h"
+#include "services/engine/resp/command_framer.h"
 
 namespace rms::engine::replication {
 
@@ -21,7 +22,17 @@ struct ReplicatedCommand {
   size_t bytes = 0;               // its encoded size
 };
 
-// Decodes `*<n>\r\n$<len>\r\n<arg>\r\n...` arrays from the link, counting every byte: the
+// One command of the stream as views into the link's buffer, valid until the next call.
+struct RawReplicatedCommand {
+  absl::string_view bytes;                    // the whole encoded command
+  absl::Span<const absl::string_view> args;  // its arguments, inside `bytes`
+  int64_t offset = 0;                         // replication offset right after it
+};
+
+// The owned copy of a raw command.
+ReplicatedCommand ToReplicatedCommand(const RawReplicatedCommand& raw);
+
+// Frames `*<n>\r\n$<len>\r\n<arg>\r\n...` arrays in the link's buffer, counting every byte: the
 // offset after a command is the start offset plus all stream bytes up to its end, which is the
 // source's master_repl_offset once the stream is drained.
 //
@@ -45,6 +56,9 @@ class CommandStream {
   // (link lost or closed by the source), CANCELLED, DATA_LOSS (not a RESP array of bulk strings),
   // RESOURCE_EXHAUSTED (over the decoder limits), or the throttle's error. Reading thread.
   absl::StatusOr<ReplicatedCommand> Next(absl::Time deadline);
+  // Next() without copying: the command's bytes and arguments stay in the link's buffer until
+  // the next call of either.
+  absl::StatusOr<RawReplicatedCommand> NextRaw(absl::Time deadline);
 
   // Records that everything up to `offset` was applied. `offset` is the start offset or an
   // `offset` returned by Next(), never smaller than the last one recorded: otherwise
@@ -62,14 +76,15 @@ class CommandStream {
  private:
   // Waits for more bytes until `deadline`, sending periodic ACKs meanwhile.
   absl::Status Receive(absl::Time deadline);
-  // The command in `value`, or nullopt when the stream consumed it itself.
-  absl::StatusOr<std::optional<ReplicatedCommand>> Take(resp::RespValue value, size_t bytes);
+  // Whether the stream consumes the framed command itself (an empty array, a GETACK).
+  absl::StatusOr<bool> TakeOwn(absl::Span<const absl::string_view> args);
 
   ReplicationLink& link_;
   absl::Duration write_timeout_;
   absl::Duration ack_interval_;
   absl::Time next_ack_ = absl::InfinitePast();
-  resp::RespDecoder decoder_;
+  resp::CommandFramer framer_;
+  size_t returned_bytes_ = 0;  // of the last command returned, consumed at the next call
   std::atomic<int64_t> read_offset_{0};
   std::atomic<int64_t> returned_offset_{0};  // after the last command Next() returned
   std::atomic<int64_t> applied_offset_{0};

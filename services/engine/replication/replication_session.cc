@@ -81,6 +81,11 @@ absl::Status ReplicationSession::EnterStream() {
 }
 
 absl::StatusOr<ReplicatedCommand> ReplicationSession::NextCommand(absl::Time deadline) {
+  ASSIGN_OR_RETURN(RawReplicatedCommand raw, NextRawCommand(deadline));
+  return ToReplicatedCommand(raw);
+}
+
+absl::StatusOr<RawReplicatedCommand> ReplicationSession::NextRawCommand(absl::Time deadline) {
   if (!broken_.ok()) return broken_;
   if (!streaming_) {
     if (absl::Status entered = EnterStream(); !entered.ok()) {
@@ -88,7 +93,7 @@ absl::StatusOr<ReplicatedCommand> ReplicationSession::NextCommand(absl::Time dea
       return entered;
     }
   }
-  absl::StatusOr<ReplicatedCommand> command = stream_.Next(deadline);
+  absl::StatusOr<RawReplicatedCommand> command = stream_.NextRaw(deadline);
   if (!command.ok() && !absl::IsDeadlineExceeded(command.status())) broken_ = command.status();
   return command;
 }

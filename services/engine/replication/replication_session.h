@@ -84,6 +84,9 @@ class ReplicationSession {
   // streaming to a diskless replica only after that first ACK. DEADLINE_EXCEEDED is not fatal;
   // any other error is returned again by every later call (reconnect with a new session).
   absl::StatusOr<ReplicatedCommand> NextCommand(absl::Time deadline);
+  // NextCommand() without copying (see CommandStream::NextRaw): the views stay valid until the
+  // next call of either.
+  absl::StatusOr<RawReplicatedCommand> NextRawCommand(absl::Time deadline);
 
   // See CommandStream::SetAppliedOffset. Any thread.
   absl::Status SetAppliedOffset(int64_t offset) { return stream_.SetAppliedOffset(offset); }

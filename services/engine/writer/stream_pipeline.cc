@@ -38,6 +38,16 @@ void StreamPipeline::Add(absl::Span<const std::string> args) {
   resp::AppendCommandStrings(open_.bytes, args);
 }
 
+void StreamPipeline::AddEncoded(absl::string_view command) {
+  open_.starts.push_back(static_cast<uint32_t>(open_.bytes.size()));
+  open_.bytes.append(command.data(), command.size());
+}
+
+void StreamPipeline::DiscardOpen() {
+  open_.bytes.clear();
+  open_.starts.clear();
+}
+
 bool StreamPipeline::open_full() const {
   return open_.starts.size() >= options_.batch_commands ||
          open_.bytes.size() >= options_.batch_bytes;

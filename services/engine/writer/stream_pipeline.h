@@ -57,7 +57,12 @@ class StreamPipeline {
 
   // Queues one (non-empty) command in the open batch.
   void Add(absl::Span<const std::string> args);
+  // Queues one command already encoded as a RESP array of bulk strings (as the replication
+  // stream carries it), copied as is.
+  void AddEncoded(absl::string_view command);
   size_t open_commands() const { return open_.starts.size(); }
+  // Drops the commands of the open batch (nothing of it was sent).
+  void DiscardOpen();
   // Whether the open batch reached a bound: time to Send().
   bool open_full() const;
 

@@ -1,0 +1,132 @@
+// StreamForwarder between a scripted source (which then closes the link) and a real redis-server
+// target: what reaches the target and the position stored for the resume, around transactions
+// and database switches.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "gtest/gtest.h"
+#include "services/engine/redis/redis_client.h"
+#include "services/engine/resp/resp.h"
+#include "services/worker/stream_forwarder.h"
+#include "tests/redis/replication/fake_source.h"
+#include "tests/support/redis_server.h"
+
+namespace rms::test_redis {
+namespace {
+
+using engine::resp::EncodeCommand;
+
+constexpr int64_t kStart = 100;  // the source continues after this offset
+
+struct Outcome {
+  absl::Status status;
+  storage::Checkpoint applied;
+  std::vector<storage::Checkpoint> stored;
+};
+
+class StreamForwarderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = test_support::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    target_ = *std::move(server);
+  }
+
+  // Streams `commands` after +CONTINUE from a fake source that then closes the link.
+  Outcome Forward(const std::string& commands) {
+    FakeSource fake("+CONTINUE\r\n" + commands, /*close_after_script=*/true);
+    auto session = OpenOn(fake, kFakeReplId, kStart);
+    EXPECT_TRUE(session.ok()) << session.status();
+    engine::redis::Endpoint endpoint;
+    endpoint.host = "127.0.0.1";
+    endpoint.port = target_->port();
+    auto client = engine::redis::RedisClient::Connect(endpoint);
+    EXPECT_TRUE(client.ok()) << client.status();
+    Outcome outcome;
+    if (!session.ok() || !client.ok()) return outcome;
+    engine::writer::StreamPipeline pipeline(**client, {});
+    absl::Mutex mu;
+    {
+      worker::CheckpointPublisher checkpoints(
+          [&](const storage::Checkpoint& checkpoint) {
+            absl::MutexLock lock(&mu);
+            outcome.stored.push_back(checkpoint);
+            return absl::OkStatus();
+          },
+          absl::Hours(1));
+      worker::JobProgress progress;
+      worker::TaskContext context;
+      worker::StreamForwarder forwarder(**session, pipeline, checkpoints, progress,
+                                        storage::Checkpoint{"", kFakeReplId, kStart, 1, 0});
+      outcome.status = forwarder.Run(context);
+      outcome.applied = forwarder.applied();
+    }
+    return outcome;
+  }
+
+  std::string Cli(const std::vector<std::string>& args) { return target_->Cli(args).value_or("?"); }
+
+  std::unique_ptr<test_support::RedisServer> target_;
+};
+
+TEST_F(StreamForwarderTest, LinkLostInsideATransactionResumesBeforeItsMulti) {
+  const std::string before = EncodeCommand({"SET", "a", "1"});
+  const std::string partial =
+      EncodeCommand({"MULTI"}) + EncodeCommand({"SET", "b", "2"}) + EncodeCommand({"INCR", "n"});
+  Outcome outcome = Forward(before + partial);
+  EXPECT_EQ(outcome.status.code(), absl::StatusCode::kUnavailable) << outcome.status;
+  EXPECT_EQ(Cli({"GET", "a"}), "1");
+  EXPECT_EQ(Cli({"EXISTS", "b", "n"}), "0");  // nothing of the unfinished transaction
+  const int64_t resume = kStart + static_cast<int64_t>(before.size());
+  EXPECT_EQ(outcome.applied.offset, resume);
+  ASSERT_FALSE(outcome.stored.empty());
+  EXPECT_EQ(outcome.stored.back().offset, resume);
+}
+
+TEST_F(StreamForwarderTest, WholeTransactionIsAppliedAndCheckpointedAfterItsExec) {
+  const std::string stream = EncodeCommand({"SET", "a", "1"}) + EncodeCommand({"MULTI"}) +
+                             EncodeCommand({"SET", "b", "2"}) + EncodeCommand({"INCR", "n"}) +
+                             EncodeCommand({"EXEC"}) + kPing;
+  Outcome outcome = Forward(stream);
+  EXPECT_EQ(outcome.status.code(), absl::StatusCode::kUnavailable) << outcome.status;
+  EXPECT_EQ(Cli({"MGET", "a", "b", "n"}), "1\n2\n1");
+  const int64_t end = kStart + static_cast<int64_t>(stream.size());  // the PING counts too
+  EXPECT_EQ(outcome.applied.offset, end);
+  ASSERT_FALSE(outcome.stored.empty());
+  EXPECT_EQ(outcome.stored.back().offset, end);
+  for (size_t i = 1; i < outcome.stored.size(); ++i) {
+    EXPECT_GT(outcome.stored[i].offset, outcome.stored[i - 1].offset);
+  }
+}
+
+TEST_F(StreamForwarderTest, SelectedDatabaseIsAppliedAndStoredWithTheOffset) {
+  const std::string stream = EncodeCommand({"SELECT", "3"}) + EncodeCommand({"SET", "c", "1"}) +
+                             kGetAck + EncodeCommand({"SELECT", "5"}) +
+                             EncodeCommand({"RPUSH", "l", "x"});
+  Outcome outcome = Forward(stream);
+  EXPECT_EQ(Cli({"-n", "3", "GET", "c"}), "1");
+  EXPECT_EQ(Cli({"-n", "5", "LRANGE", "l", "0", "-1"}), "x");
+  EXPECT_EQ(outcome.applied.offset, kStart + static_cast<int64_t>(stream.size()));
+  EXPECT_EQ(outcome.applied.db, 5);
+  ASSERT_FALSE(outcome.stored.empty());
+  EXPECT_EQ(outcome.stored.back().db, 5);
+  EXPECT_EQ(outcome.stored.back().replid, kFakeReplId);
+}
+
+TEST_F(StreamForwarderTest, TargetErrorStopsTheStreamAndStoresOnlyWhatWasAcknowledged) {
+  const std::string good = EncodeCommand({"SET", "s", "x"});
+  const std::string stream = good + EncodeCommand({"LPUSH", "s", "y"}) +  // WRONGTYPE
+                             EncodeCommand({"SET", "after", "1"});
+  Outcome outcome = Forward(stream);
+  EXPECT_EQ(outcome.status.code(), absl::StatusCode::kFailedPrecondition) << outcome.status;
+  EXPECT_NE(outcome.status.message().find("WRONGTYPE"), std::string::npos) << outcome.status;
+  EXPECT_LE(outcome.applied.offset, kStart + static_cast<int64_t>(good.size()));
+  for (const storage::Checkpoint& stored : outcome.stored) {
+    EXPECT_LE(stored.offset, kStart + static_cast<int64_t>(good.size()));
+  }
+}
+
+}  // namespace
+}  // namespace rms::test_redis
