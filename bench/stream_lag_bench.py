@@ -15,7 +15,7 @@ Then, per load configuration (redis-benchmark -t set -c C -P P -d 100 -r 1000000
     until DBSIZE and DEBUG DIGEST of target and source agree ("equal");
   - a sampler records migrationd's RSS and per-thread CPU, the stats API (lag_bytes, lag_seconds,
     target_ops, read_offset, offset), the source's replication offset and replica output buffer,
-    and the embedded PostgreSQL's commit / WAL fsync counters (one checkpoint per batch);
+    and the embedded PostgreSQL's commit / WAL fsync counters (checkpoints, about one a second);
   - during the load, the stream worker thread's state is sampled every 5 ms from /proc (on CPU,
     or blocked in poll on the source, the target or PostgreSQL; schedstat splits "on CPU" from
     "runnable, waiting for a core"), and a probe times an INSERT+COMMIT on the embedded
