@@ -36,66 +36,88 @@ CommandPipeline::CommandPipeline(TargetNode& node, PipelineOptions options)
     : node_(node), options_(options) {
   options_.max_commands = std::max<size_t>(options_.max_commands, 1);
   options_.max_bytes = std::max<size_t>(options_.max_bytes, 1);
+  options_.max_inflight_batches = std::max<size_t>(options_.max_inflight_batches, 1);
 }
 
 absl::Status CommandPipeline::Add(absl::Span<const absl::string_view> args,
                                   std::optional<absl::string_view> key) {
   if (!error_.ok()) return error_;
-  resp::AppendCommand(encoded_, args);
+  resp::AppendCommand(open_.encoded, args);
   Pending command;
   command.name = CommandName(args);
   if (key.has_value()) {
-    if (keys_.empty() || keys_.back() != *key) keys_.emplace_back(*key);
-    command.key_index = static_cast<int>(keys_.size()) - 1;
+    if (open_.keys.empty() || open_.keys.back() != *key) open_.keys.emplace_back(*key);
+    command.key_index = static_cast<int>(open_.keys.size()) - 1;
   }
-  pending_.push_back(std::move(command));
-  stats_.peak_pending_bytes = std::max(stats_.peak_pending_bytes, encoded_.size());
-  if (pending_.size() >= options_.max_commands || encoded_.size() >= options_.max_bytes) {
-    return Flush();
+  open_.pending.push_back(std::move(command));
+  stats_.peak_pending_bytes = std::max(stats_.peak_pending_bytes, open_.encoded.size());
+  if (open_.pending.size() >= options_.max_commands ||
+      open_.encoded.size() >= options_.max_bytes) {
+    return SendOpen();
   }
   return absl::OkStatus();
 }
 
 absl::Status CommandPipeline::Flush() {
   if (!error_.ok()) return error_;
-  if (pending_.empty()) return absl::OkStatus();
-  absl::StatusOr<std::vector<resp::RespValue>> replies = node_.Exchange(encoded_, pending_.size());
+  if (!open_.pending.empty()) {
+    if (absl::Status sent = SendOpen(); !sent.ok()) return sent;
+  }
+  while (!inflight_.empty()) {
+    if (absl::Status collected = CollectOldest(); !collected.ok()) return collected;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CommandPipeline::SendOpen() {
+  if (absl::Status sent = node_.Send(open_.encoded); !sent.ok()) {
+    error_ = absl::Status(sent.code(),
+                          absl::StrCat("writing to ", node_.Describe(), ": ", sent.message()));
+    return error_;
+  }
+  inflight_.push_back(std::move(open_));
+  open_ = spare_ ? *std::exchange(spare_, std::nullopt) : Batch();
+  while (inflight_.size() >= options_.max_inflight_batches) {
+    if (absl::Status collected = CollectOldest(); !collected.ok()) return collected;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CommandPipeline::CollectOldest() {
+  Batch batch = std::move(inflight_.front());
+  inflight_.pop_front();
+  absl::StatusOr<std::vector<resp::RespValue>> replies = node_.Receive(batch.pending.size());
   if (!replies.ok()) {
     error_ = absl::Status(replies.status().code(), absl::StrCat("writing to ", node_.Describe(),
                                                                 ": ", replies.status().message()));
     return error_;
   }
-  if (replies->size() != pending_.size()) {
-    error_ = absl::InternalError(absl::StrCat("expected ", pending_.size(), " replies from ",
-                                              node_.Describe(), ", got ", replies->size()));
-    return error_;
-  }
-  stats_.commands_sent += pending_.size();
-  stats_.bytes_sent += encoded_.size();
+  stats_.commands_sent += batch.pending.size();
+  stats_.bytes_sent += batch.encoded.size();
   ++stats_.batches_sent;
   size_t failures = 0;
   for (size_t i = 0; i < replies->size(); ++i) {
     if (!(*replies)[i].IsError()) continue;
-    if (failures++ == 0) error_ = ReplyError(pending_[i], (*replies)[i].str);
+    if (failures++ == 0) error_ = ReplyError(batch, batch.pending[i], (*replies)[i].str);
   }
   if (failures > 1) {
     error_ = absl::Status(error_.code(), absl::StrCat(error_.message(), " (and ", failures - 1,
                                                       " more error replies in the same batch)"));
   }
-  // Keep the buffer's capacity for the next batch unless one huge command inflated it.
-  if (encoded_.capacity() > 2 * options_.max_bytes) {
-    std::string().swap(encoded_);
-  } else {
-    encoded_.clear();
+  // Keep the buffers for a later batch unless one huge command inflated them.
+  if (error_.ok() && batch.encoded.capacity() <= 2 * options_.max_bytes) {
+    batch.encoded.clear();
+    batch.pending.clear();
+    batch.keys.clear();
+    spare_ = std::move(batch);
   }
-  pending_.clear();
-  keys_.clear();
   return error_;
 }
 
-absl::Status CommandPipeline::ReplyError(const Pending& command, absl::string_view message) const {
+absl::Status CommandPipeline::ReplyError(const Batch& batch, const Pending& command,
+                                         absl::string_view message) const {
   std::optional<absl::string_view> key;
-  if (command.key_index >= 0) key = keys_[command.key_index];
+  if (command.key_index >= 0) key = batch.keys[command.key_index];
   return ReplyErrorStatus(node_.Describe(), command.name, key, message, options_.redact_keys);
 }
 

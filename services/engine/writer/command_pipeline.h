@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ namespace rms::engine::writer {
 struct PipelineOptions {
   size_t max_commands = 1000;   // a batch is sent once it holds this many commands...
   size_t max_bytes = 4u << 20;  // ...or this many encoded bytes (at least 1 of each)
+  // Batches sent whose replies are not read yet: the target works on them while the caller
+  // prepares the next one (1 = wait for every batch's replies before going on).
+  size_t max_inflight_batches = 4;
   bool redact_keys = false;     // error messages show KeyLabel(key, true) instead of the key
 };
 
@@ -28,7 +32,9 @@ struct PipelineStats {
 };
 
 // Not thread-safe: one thread owns the pipeline and its node. The first error is sticky: every
-// later call returns it (a failed command is never silently skipped).
+// later call returns it (a failed command is never silently skipped). With several batches in
+// flight, an error reply surfaces at a later Add() or at Flush(); Flush() returns only once every
+// reply was read and checked.
 class CommandPipeline {
  public:
   CommandPipeline(TargetNode& node, PipelineOptions options);
@@ -44,11 +50,11 @@ class CommandPipeline {
                    std::optional<absl::string_view> key) {
     return Add(absl::MakeConstSpan(args.begin(), args.size()), key);
   }
-  // Sends whatever is queued and checks every reply (errors as for Add). OK when nothing is queued.
+  // Sends whatever is queued, then reads and checks every reply still owed (errors as for Add).
   absl::Status Flush();
 
-  size_t pending_commands() const { return pending_.size(); }
-  size_t pending_bytes() const { return encoded_.size(); }
+  size_t pending_commands() const { return open_.pending.size(); }
+  size_t pending_bytes() const { return open_.encoded.size(); }
   const PipelineStats& stats() const { return stats_; }
   const PipelineOptions& options() const { return options_; }
   const TargetNode& node() const { return node_; }
@@ -59,13 +65,25 @@ class CommandPipeline {
     int key_index = -1;  // into keys_, -1 for none
   };
 
-  absl::Status ReplyError(const Pending& command, absl::string_view message) const;
+  struct Batch {
+    std::string encoded;
+    std::vector<Pending> pending;
+    std::vector<std::string> keys;  // keys of the pending commands, consecutive duplicates shared
+  };
+
+  // Sends the open batch without reading its replies; then reads the oldest batches' replies
+  // while more than max_inflight_batches are owed.
+  absl::Status SendOpen();
+  // Reads and checks the replies of the oldest batch sent.
+  absl::Status CollectOldest();
+  absl::Status ReplyError(const Batch& batch, const Pending& command,
+                          absl::string_view message) const;
 
   TargetNode& node_;
   PipelineOptions options_;
-  std::string encoded_;
-  std::vector<Pending> pending_;
-  std::vector<std::string> keys_;  // keys of the pending commands, consecutive duplicates shared
+  Batch open_;
+  std::deque<Batch> inflight_;
+  std::optional<Batch> spare_;  // a collected batch kept for its buffers' capacity
   PipelineStats stats_;
   absl::Status error_;
 };

@@ -17,12 +17,15 @@ class TargetNode {
  public:
   virtual ~TargetNode();
 
-  // Sends `count` RESP-encoded commands (`encoded` holds exactly that many) and returns their
-  // `count` replies in order; error replies are returned as values, not as a status. A status
-  // error means the connection is unusable (UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, or a
-  // protocol error): replies may have been lost and the node must not be used again.
-  virtual absl::StatusOr<std::vector<resp::RespValue>> Exchange(absl::string_view encoded,
-                                                                size_t count) = 0;
+  // Writes RESP-encoded commands without waiting for their replies. A status error means the
+  // connection is unusable (UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED): replies may have been
+  // lost and the node must not be used again.
+  virtual absl::Status Send(absl::string_view encoded) = 0;
+  // The next `count` replies, in order, of commands sent before; error replies are returned as
+  // values, not as a status. Status errors as for Send, or a protocol error.
+  virtual absl::StatusOr<std::vector<resp::RespValue>> Receive(size_t count) = 0;
+  // Send() then Receive(count): `encoded` holds exactly `count` commands.
+  absl::StatusOr<std::vector<resp::RespValue>> Exchange(absl::string_view encoded, size_t count);
   // "host:port" for messages; never contains credentials.
   virtual std::string Describe() const = 0;
 };
@@ -33,8 +36,8 @@ class RedisClientNode final : public TargetNode {
  public:
   explicit RedisClientNode(redis::RedisClient& client) : client_(client) {}
 
-  absl::StatusOr<std::vector<resp::RespValue>> Exchange(absl::string_view encoded,
-                                                        size_t count) override;
+  absl::Status Send(absl::string_view encoded) override;
+  absl::StatusOr<std::vector<resp::RespValue>> Receive(size_t count) override;
   std::string Describe() const override { return client_.endpoint().Describe(); }
 
  private:
