@@ -124,6 +124,7 @@ v1::TaskStats TaskStatsOf(const storage::TaskRecord& task) {
   out.set_reconnects(Stat(stats, "reconnects"));
   out.set_keys_written(Stat(stats, "keys_written"));
   out.set_snapshot_bytes(Stat(stats, "snapshot_bytes"));
+  out.set_full_resyncs(Stat(stats, "full_resyncs"));
   out.set_is_migrating(task.status == kFullMigrating || task.status == kIncrMigrating);
   return out;
 }

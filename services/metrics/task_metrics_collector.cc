@@ -23,9 +23,9 @@ constexpr PerTaskMetric kPerTask[] = {
     {"rms_task_applied_offset", "offset", MetricType::Gauge,
      "Replication offset applied to the target"},
     {"rms_task_lag_bytes", "lag_bytes", MetricType::Gauge,
-     "Replication bytes read from the source but not yet applied"},
+     "Replication bytes written on the source but not yet applied to the target"},
     {"rms_task_lag_seconds", "lag_seconds", MetricType::Gauge,
-     "Seconds since the target last caught up with the source stream"},
+     "Age in seconds of the oldest source write not yet applied to the target"},
     {"rms_task_keys_written", "keys_written", MetricType::Gauge, "Keys written by the snapshot"},
     {"rms_task_snapshot_bytes", "snapshot_bytes", MetricType::Gauge, "RDB bytes read"},
     {"rms_task_snapshot_progress_percent", "full_migration_progress", MetricType::Gauge,
@@ -35,6 +35,8 @@ constexpr PerTaskMetric kPerTask[] = {
      "Time spent waiting for bandwidth_limit_mb"},
     {"rms_task_reconnects_total", "reconnects", MetricType::Counter,
      "Resumptions after a lost link"},
+    {"rms_task_full_resyncs_total", "full_resyncs", MetricType::Counter,
+     "Snapshots copied again because the source's backlog no longer held the gap"},
 };
 
 double Number(const nlohmann::json& stats, const char* key) {

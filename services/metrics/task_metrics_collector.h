@@ -15,7 +15,8 @@ namespace rms::metrics {
 // Families: rms_tasks{status}, and per active task (label task_id):
 // rms_task_applied_offset, rms_task_lag_bytes, rms_task_lag_seconds, rms_task_keys_written,
 // rms_task_snapshot_bytes, rms_task_snapshot_progress_percent, rms_task_target_ops,
-// rms_task_throttled_seconds_total, rms_task_reconnects_total; plus rms_task_metrics_errors_total.
+// rms_task_throttled_seconds_total, rms_task_reconnects_total,
+// rms_task_full_resyncs_total; plus rms_task_metrics_errors_total.
 class TaskMetricsCollector final : public prometheus::Collectable {
  public:
   using TaskLister = std::function<absl::StatusOr<std::vector<storage::TaskRecord>>()>;

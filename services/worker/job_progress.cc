@@ -66,6 +66,7 @@ std::string StatsRenderer::Render(const JobProgress& progress, bool migrating) {
       {"lag_seconds", absl::StrFormat("%.3f", lag_seconds)},
       {"throttled_seconds", absl::StrFormat("%.3f", progress.throttled_ms.load() / 1000.0)},
       {"reconnects", std::to_string(progress.reconnects.load())},
+      {"full_resyncs", std::to_string(progress.full_resyncs.load())},
       {"is_migrating", migrating},
   };
   return stats.dump();

@@ -25,6 +25,7 @@ struct JobProgress {
   std::atomic<int64_t> source_behind_us{0};   // since the source wrote past applied_offset
   std::atomic<int64_t> throttled_ms{0};      // time spent waiting for the bandwidth limit
   std::atomic<uint64_t> reconnects{0};
+  std::atomic<uint64_t> full_resyncs{0};  // snapshots copied again after a lost link
   std::atomic<int64_t> source_dbsize{-1};
   std::atomic<int64_t> target_dbsize{-1};
 };

@@ -222,6 +222,7 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session,
                               " (its backlog no longer holds it): flushing the target and "
                               "copying a new snapshot"));
     if (absl::Status s = writer_->ApplyCommand({"FLUSHALL"}); !s.ok()) return Fail("target", s);
+    ++progress_.full_resyncs;
   }
   absl::Status moved =
       MoveTo(reporter, "FULLMIGRATING", "FULL_SYNC_STARTED",

@@ -157,6 +157,7 @@ TEST_F(LinkKillTest, BacklogOverflowFallsBackToFullResync) {
   EXPECT_EQ(std::count(codes.begin(), codes.end(), "PARTIAL_RESYNC"), 0)
       << absl::StrJoin(codes, ",");
   EXPECT_GE(std::count(codes.begin(), codes.end(), "RECONNECTING"), 1);
+  EXPECT_EQ(StatInt(Stats(id), "full_resyncs"), 1);
   // The status went back to FULLMIGRATING for the new snapshot, then to INCRMIGEATING again.
   EXPECT_EQ(std::count(codes.begin(), codes.end(), "FULL_SYNC_STARTED"), 2)
       << absl::StrJoin(codes, ",");
