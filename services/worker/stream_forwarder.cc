@@ -97,8 +97,14 @@ absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
   }
   if (!IsPing(command->args)) {
     if (pipeline_.open_commands() == 0) read_.first_read = absl::Now();
-    pipeline_.AddEncoded(command->bytes);
     if (int db = SelectedDb(command->args); db >= 0) read_.db = db;
+    // The position after this command, where a resume may start, unless inside a transaction.
+    std::optional<engine::writer::StreamMark> after;
+    if (!transaction_open_) {
+      after = read_;
+      after->offset = command->offset;
+    }
+    pipeline_.AddEncoded(command->bytes, after);
   }
   read_.offset = command->offset;
   unsent_ = true;

@@ -33,12 +33,15 @@ StreamPipeline::StreamPipeline(redis::RedisClient& client, StreamPipelineOptions
   options_.batch_bytes = std::max<size_t>(options_.batch_bytes, 1);
 }
 
-void StreamPipeline::Add(absl::Span<const std::string> args) {
-  open_.starts.push_back(static_cast<uint32_t>(open_.bytes.size()));
-  resp::AppendCommandStrings(open_.bytes, args);
+void StreamPipeline::Add(absl::Span<const std::string> args, std::optional<StreamMark> after) {
+  std::string encoded;
+  resp::AppendCommandStrings(encoded, args);
+  AddEncoded(encoded, after);
 }
 
-void StreamPipeline::AddEncoded(absl::string_view command) {
+void StreamPipeline::AddEncoded(absl::string_view command, std::optional<StreamMark> after) {
+  StreamMark unknown;  // offset -1
+  open_.after.push_back(after.value_or(unknown));
   open_.starts.push_back(static_cast<uint32_t>(open_.bytes.size()));
   open_.bytes.append(command.data(), command.size());
 }
@@ -46,6 +49,7 @@ void StreamPipeline::AddEncoded(absl::string_view command) {
 void StreamPipeline::DiscardOpen() {
   open_.bytes.clear();
   open_.starts.clear();
+  open_.after.clear();
 }
 
 bool StreamPipeline::open_full() const {
@@ -134,18 +138,31 @@ absl::Status StreamPipeline::TakeReply(const resp::RespValue& reply) {
   const size_t index = batch.replies++;
   last_progress_ = absl::Now();
   if (reply.IsError()) {
+    AcknowledgeBefore(batch, index);
     error_ = CommandError(batch, index, reply.str);
     return error_;
   }
   const size_t start = batch.starts[index];
   if (const resp::RespValue* inner = ErrorInside(reply);
       inner != nullptr && IsExec(absl::string_view(batch.bytes).substr(start))) {
+    // The transaction's other commands did run: nothing of it counts as applied.
     error_ = CommandError(batch, index,
                           absl::StrCat("a command of the transaction failed: ", inner->str));
     return error_;
   }
   AcknowledgeCompleted();
   return absl::OkStatus();
+}
+
+void StreamPipeline::AcknowledgeBefore(const Batch& batch, size_t index) {
+  // Every earlier batch is acknowledged (replies come in order); so are the commands of this one
+  // before `index`, whose replies were not errors, up to the last one with a known position.
+  for (size_t j = index; j-- > 0;) {
+    if (batch.after[j].offset < 0) continue;
+    acked_ = batch.after[j];
+    stats_.commands_acked += j + 1;
+    return;
+  }
 }
 
 void StreamPipeline::AcknowledgeCompleted() {
@@ -160,6 +177,7 @@ void StreamPipeline::AcknowledgeCompleted() {
     if (spare_.size() < kSpareBatches && done.bytes.capacity() <= 2 * options_.batch_bytes) {
       done.bytes.clear();
       done.starts.clear();
+      done.after.clear();
       spare_.push_back(std::move(done));
     }
   }

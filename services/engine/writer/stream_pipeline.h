@@ -43,7 +43,8 @@ struct StreamPipelineStats {
 // waiting for its replies, so the target works on earlier batches while the caller reads the
 // source. Replies are read as they arrive; a batch is acknowledged when all of its replies
 // arrived and none is an error (in an EXEC reply, no queued command failed either), and only
-// after every earlier batch. acked() is the mark of the last acknowledged batch.
+// after every earlier batch. acked() is the mark of the last acknowledged batch; after an error
+// reply, possibly the position after a command before the refused one (see Add).
 //
 // The first error is sticky: every later call returns it. Errors: the connection's (UNAVAILABLE,
 // DEADLINE_EXCEEDED after reply_timeout of silence while replies are owed, CANCELLED), with the
@@ -55,11 +56,13 @@ class StreamPipeline {
  public:
   StreamPipeline(redis::RedisClient& client, StreamPipelineOptions options);
 
-  // Queues one (non-empty) command in the open batch.
-  void Add(absl::Span<const std::string> args);
+  // Queues one (non-empty) command in the open batch. `after`, when given, is the stream's
+  // position right after it (give none where the stream must not resume, inside a transaction):
+  // then a refused command acknowledges the commands before it up to the last such position.
+  void Add(absl::Span<const std::string> args, std::optional<StreamMark> after = std::nullopt);
   // Queues one command already encoded as a RESP array of bulk strings (as the replication
-  // stream carries it), copied as is.
-  void AddEncoded(absl::string_view command);
+  // stream carries it), copied as is; `after` as for Add.
+  void AddEncoded(absl::string_view command, std::optional<StreamMark> after = std::nullopt);
   size_t open_commands() const { return open_.starts.size(); }
   // Drops the commands of the open batch (nothing of it was sent).
   void DiscardOpen();
@@ -86,6 +89,7 @@ class StreamPipeline {
   struct Batch {
     std::string bytes;             // the encoded commands
     std::vector<uint32_t> starts;  // where each command starts in `bytes`
+    std::vector<StreamMark> after;  // each command's position; offset -1 when not given
     StreamMark mark;
     size_t replies = 0;  // received so far
   };
@@ -96,6 +100,9 @@ class StreamPipeline {
   absl::Status TakeDecodedReplies();
   absl::Status TakeReply(const resp::RespValue& reply);
   void AcknowledgeCompleted();
+  // After an error reply to command `index` of the oldest batch: acknowledges the commands
+  // before it, when the batch knows their positions.
+  void AcknowledgeBefore(const Batch& batch, size_t index);
   absl::Status CommandError(const Batch& batch, size_t index, absl::string_view message) const;
   absl::Status Broken(const absl::Status& status);
   Batch SpareBatch();

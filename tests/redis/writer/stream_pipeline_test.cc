@@ -123,6 +123,40 @@ TEST_F(StreamPipelineTest, ErrorReplyStopsAcknowledgementBeforeItsBatchAndSticks
   EXPECT_EQ(pipeline.Collect(absl::Now()), status);
 }
 
+TEST_F(StreamPipelineTest, RefusedCommandAcknowledgesExactlyTheCommandsBeforeIt) {
+  StreamPipeline pipeline(*client_, {});
+  pipeline.Add({"SET", "a", "1"}, MarkAt(10, 0));
+  pipeline.Add({"SELECT", "2"}, MarkAt(20, 2));
+  pipeline.Add({"SET", "s", "x"}, MarkAt(30, 2));
+  pipeline.Add({"LPUSH", "s", "y"}, MarkAt(40, 2));  // WRONGTYPE: not applied
+  pipeline.Add({"SET", "c", "3"}, MarkAt(50, 2));
+  (void)pipeline.Send(MarkAt(50, 2));
+  absl::Status status = pipeline.Collect(absl::Now() + absl::Seconds(10));
+  ASSERT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  ASSERT_TRUE(pipeline.acked().has_value());
+  EXPECT_EQ(pipeline.acked()->offset, 30);
+  EXPECT_EQ(pipeline.acked()->db, 2);
+  EXPECT_EQ(pipeline.stats().commands_acked, 3u);
+}
+
+TEST_F(StreamPipelineTest, RefusalInsideATransactionAcknowledgesNothingOfIt) {
+  StreamPipeline pipeline(*client_, {});
+  pipeline.Add({"SET", "a", "1"}, MarkAt(10));
+  ASSERT_TRUE(pipeline.Send(MarkAt(10)).ok());
+  pipeline.Add({"MULTI"});  // no positions inside a transaction
+  pipeline.Add({"SET", "t", "1"});
+  pipeline.Add({"INCR"});   // refused when queued: wrong number of arguments
+  pipeline.Add({"EXEC"}, MarkAt(40));
+  pipeline.Add({"SET", "after", "1"}, MarkAt(50));
+  (void)pipeline.Send(MarkAt(50));
+  absl::Status status = pipeline.Collect(absl::Now() + absl::Seconds(10));
+  ASSERT_FALSE(status.ok());
+  EXPECT_TRUE(absl::StrContains(status.message(), "INCR")) << status;
+  ASSERT_TRUE(pipeline.acked().has_value());
+  EXPECT_EQ(pipeline.acked()->offset, 10);
+  EXPECT_EQ(Cli({"EXISTS", "t"}), "0");  // the transaction was aborted
+}
+
 TEST_F(StreamPipelineTest, RedactedKeysDoNotLeakThroughErrors) {
   StreamPipelineOptions options;
   options.redact_keys = true;
