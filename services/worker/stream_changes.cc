@@ -6,8 +6,10 @@
 namespace rms::worker {
 namespace {
 
-// The contract: the applied position is stored every second and when the stream stops.
-constexpr absl::Duration kCheckpointInterval = absl::Seconds(1);
+// The applied position is stored at least every second (the contract) and when the stream stops;
+// 200 ms keeps what a crashed worker's successor applies twice small, at 5 small commits a second
+// per streaming task, off the apply path.
+constexpr absl::Duration kCheckpointInterval = absl::Milliseconds(200);
 
 }  // namespace
 
