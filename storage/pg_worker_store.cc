@@ -6,7 +6,10 @@
 #include <pqxx/row>
 #include <pqxx/transaction>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/common/status_macros.h"
 #include "storage/pg_errors.h"
 #include "storage/pg_rows.h"
@@ -95,7 +98,7 @@ absl::Status PgWorkerStore::WriteCheckpoint(absl::string_view task_id, int64_t e
     pqxx::work tx(c);
     pqxx::result r = tx.exec_params(sql::kWriteCheckpoint, std::string(task_id), epoch,
                                     checkpoint.shard, checkpoint.replid, checkpoint.offset,
-                                    checkpoint.db);
+                                    checkpoint.db, absl::StrJoin(checkpoint.skip_offsets, ","));
     tx.commit();
     return r.affected_rows() == 1 ? absl::OkStatus() : LeaseLost(task_id, epoch);
   });
@@ -107,8 +110,17 @@ absl::StatusOr<std::vector<Checkpoint>> PgWorkerStore::ReadCheckpoints(absl::str
         pqxx::read_transaction tx(c);
         std::vector<Checkpoint> out;
         for (const pqxx::row& row : tx.exec_params(sql::kReadCheckpoints, std::string(task_id))) {
-          out.push_back(Checkpoint{row[0].as<std::string>(), row[1].as<std::string>(),
-                                   row[2].as<int64_t>(), row[3].as<int64_t>(), row[4].as<int>()});
+          Checkpoint checkpoint{row[0].as<std::string>(), row[1].as<std::string>(),
+                                row[2].as<int64_t>(), row[3].as<int64_t>(), row[4].as<int>()};
+          for (absl::string_view part :
+               absl::StrSplit(row[5].as<std::string>(), ',', absl::SkipEmpty())) {
+            int64_t offset = 0;
+            if (!absl::SimpleAtoi(part, &offset)) {
+              return absl::InternalError("checkpoints.skip_offsets holds a non-number");
+            }
+            checkpoint.skip_offsets.push_back(offset);
+          }
+          out.push_back(std::move(checkpoint));
         }
         return out;
       });

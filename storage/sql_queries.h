@@ -121,13 +121,16 @@ inline constexpr char kWriteStats[] =
     "UPDATE tasks SET stats = $3::jsonb WHERE id = $1 AND lease_epoch = $2";
 // $1 task, $2 epoch, $3 shard, $4 replid, $5 offset, $6 db. Writes only while $2 is the epoch.
 inline constexpr char kWriteCheckpoint[] =
-    "INSERT INTO checkpoints (task_id, shard, replid, repl_offset, epoch, db, updated_at)"
-    " SELECT $1, $3, $4, $5, $2, $6, now() FROM tasks WHERE id = $1 AND lease_epoch = $2"
+    "INSERT INTO checkpoints (task_id, shard, replid, repl_offset, epoch, db, skip_offsets,"
+    " updated_at)"
+    " SELECT $1, $3, $4, $5, $2, $6, string_to_array($7, ',')::bigint[], now() FROM tasks"
+    " WHERE id = $1 AND lease_epoch = $2"
     " ON CONFLICT (task_id, shard) DO UPDATE SET replid = EXCLUDED.replid,"
     " repl_offset = EXCLUDED.repl_offset, epoch = EXCLUDED.epoch, db = EXCLUDED.db,"
-    " updated_at = now()";
+    " skip_offsets = EXCLUDED.skip_offsets, updated_at = now()";
 inline constexpr char kReadCheckpoints[] =
-    "SELECT shard, replid, repl_offset, epoch, db FROM checkpoints WHERE task_id = $1"
+    "SELECT shard, replid, repl_offset, epoch, db, array_to_string(skip_offsets, ',')"
+    " FROM checkpoints WHERE task_id = $1"
     " ORDER BY shard";
 inline constexpr char kClearCheckpoints[] =
     "DELETE FROM checkpoints WHERE task_id = $1"

@@ -22,6 +22,9 @@ struct Checkpoint {
   int64_t offset = 0;  // the last byte of the replication stream applied to the target
   int64_t epoch = 0;   // lease epoch of the writer
   int db = 0;          // the database the stream had selected at `offset`
+  // Commands after `offset` the target already applied, by the offset right after each
+  // (ascending): a resume does not apply them again.
+  std::vector<int64_t> skip_offsets;
 };
 
 // Every call is thread-safe. "Fenced" calls succeed only while `epoch` is still the task's lease

@@ -154,6 +154,7 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
       replid_ = checkpoint.replid;
       applied_ = checkpoint.offset;
       current_db_ = checkpoint.db;
+      skip_offsets_ = checkpoint.skip_offsets;
       synced_once_ = true;
       progress_.snapshot_done = true;
     }
@@ -242,6 +243,7 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session,
   replid_ = session.reply().replid;
   synced_once_ = true;
   current_db_ = 0;  // the source starts the stream with a SELECT
+  skip_offsets_.clear();  // a new history: nothing of it was applied before
   return Checkpoint(session, session.reply().offset);
 }
 

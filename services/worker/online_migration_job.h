@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "services/crypto/secret_box.h"
@@ -68,6 +69,7 @@ class OnlineMigrationJob final : public MigrationJob {
   std::string status_;         // the task's status as this job last set it
   std::string replid_;         // resume point: "" = full resync
   int64_t applied_ = -1;       // last offset applied to the target
+  std::vector<int64_t> skip_offsets_;  // commands after applied_ the target already applied
   bool synced_once_ = false;   // the target holds a snapshot of this source
   int current_db_ = 0;         // db of the last SELECT forwarded (Redis does not repeat it
                                // after +CONTINUE)

@@ -24,12 +24,13 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
         return store_.WriteCheckpoint(task_.id, task_.lease_epoch, checkpoint);
       },
       kCheckpointInterval);
-  const storage::Checkpoint start{config_.source->addrs, replid_, applied_, task_.lease_epoch,
-                                  current_db_};
+  const storage::Checkpoint start{config_.source->addrs, replid_,     applied_,
+                                  task_.lease_epoch,      current_db_, skip_offsets_};
   StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start);
   absl::Status status = forwarder.Run(context);
   applied_ = forwarder.applied().offset;
   current_db_ = forwarder.applied().db;
+  skip_offsets_ = forwarder.applied().skip_offsets;
   if (!status.ok() && !context.cancelled()) return Fail("stream", status);
   return context.reason();
 }

@@ -1,6 +1,8 @@
 // StreamForwarder: source -> StreamPipeline -> target, with acknowledged positions published.
 #include "services/worker/stream_forwarder.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "services/common/status_macros.h"
@@ -49,9 +51,18 @@ StreamForwarder::StreamForwarder(engine::replication::ReplicationSession& sessio
       checkpoints_(checkpoints),
       progress_(progress),
       tally_(progress),
-      applied_(position) {
+      applied_(position),
+      skip_(position.skip_offsets) {
+  std::sort(skip_.begin(), skip_.end());
   read_.offset = position.offset;
   read_.db = position.db;
+}
+
+bool StreamForwarder::AlreadyApplied(const RawReplicatedCommand& command) {
+  if (skip_.empty() || command.offset > skip_.back()) return false;
+  // SELECT is applied again: the target connection is new and it changes nothing else.
+  if (SelectedDb(command.args) >= 0) return false;
+  return std::binary_search(skip_.begin(), skip_.end(), command.offset);
 }
 
 absl::Status StreamForwarder::Run(TaskContext& context) {
@@ -64,7 +75,7 @@ absl::Status StreamForwarder::Run(TaskContext& context) {
   }
   // A lost lease means another worker may own the task now: write nothing more.
   const bool lease_lost = absl::IsAborted(context.reason());
-  absl::Status drained = Drain(lease_lost || (!status.ok() && !source_broken));
+  absl::Status drained = Drain(lease_lost || (!status.ok() && !source_broken), lease_lost);
   // What the target refused while draining outranks a lost source link: a resume would only
   // meet the same refusal.
   if (!drained.ok() && (status.ok() || source_broken)) return drained;
@@ -85,6 +96,18 @@ absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
   if (!command.ok()) {
     *source_broken = true;
     return context.cancelled() ? absl::OkStatus() : command.status();
+  }
+  if (AlreadyApplied(*command)) {
+    // The target accepted it after refusing an earlier command: do not apply it twice. For an
+    // EXEC, that is the whole transaction gathered since its MULTI.
+    if (IsCommand(command->args, "EXEC")) {
+      pipeline_.DiscardOpen();
+      transaction_open_ = false;
+    }
+    read_.offset = command->offset;
+    unsent_ = true;
+    progress_.read_offset = command->offset;
+    return absl::OkStatus();
   }
   if (IsCommand(command->args, "MULTI")) {
     // A transaction starts a batch of its own and is sent whole: no mark, so no checkpoint, ever
@@ -137,15 +160,24 @@ void StreamForwarder::PublishAcked() {
   if (since == absl::InfiniteFuture()) since = read_.first_read;
   progress_.unapplied_since_us = since == absl::InfiniteFuture() ? 0 : absl::ToUnixMicros(since);
   const std::optional<engine::writer::StreamMark>& acked = pipeline_.acked();
-  if (!acked || acked->offset == applied_.offset) return;
-  applied_.offset = acked->offset;
-  applied_.db = acked->db;
-  (void)session_.SetAppliedOffset(applied_.offset);
-  progress_.applied_offset = applied_.offset;
+  const bool advanced = acked && acked->offset != applied_.offset;
+  if (advanced) {
+    applied_.offset = acked->offset;
+    applied_.db = acked->db;
+    (void)session_.SetAppliedOffset(applied_.offset);
+    progress_.applied_offset = applied_.offset;
+  }
+  // Commands to skip that the applied position has not passed yet travel with the checkpoint.
+  std::vector<int64_t> skip;
+  for (int64_t offset : skip_) {
+    if (offset > applied_.offset) skip.push_back(offset);
+  }
+  if (!advanced && skip == applied_.skip_offsets) return;
+  applied_.skip_offsets = std::move(skip);
   checkpoints_.Update(applied_);
 }
 
-absl::Status StreamForwarder::Drain(bool skip_sending) {
+absl::Status StreamForwarder::Drain(bool skip_sending, bool lease_lost) {
   absl::Status status;
   if (transaction_open_) {
     // The link broke inside a transaction: drop its start, resume before its MULTI.
@@ -153,6 +185,16 @@ absl::Status StreamForwarder::Drain(bool skip_sending) {
     read_ = before_transaction_;
     unsent_ = false;
     transaction_open_ = false;
+  }
+  if (pipeline_.refused() && !lease_lost) {
+    // Learn which commands sent after the refused one the target still applied, so a resume
+    // skips them; if that cannot be learnt, they are applied again (at least once).
+    if (pipeline_.SettleAfterRefusal(absl::Now() + kDrainTimeout).ok()) {
+      const std::vector<int64_t>& applied = pipeline_.applied_after_refusal();
+      skip_.insert(skip_.end(), applied.begin(), applied.end());
+      std::sort(skip_.begin(), skip_.end());
+      skip_.erase(std::unique(skip_.begin(), skip_.end()), skip_.end());
+    }
   }
   if (!skip_sending) {
     if (unsent_) status = SendRead();

@@ -42,8 +42,11 @@ class StreamForwarder {
   absl::Status SendRead();
   // Publishes what the pipeline acknowledged since the last call.
   void PublishAcked();
-  // After the loop: send the rest, wait for it, store the final position.
-  absl::Status Drain(bool lease_lost);
+  // After the loop: send the rest (unless `skip_sending`), wait for it, learn what the target
+  // applied after a refusal, store the final position (unless the lease was lost).
+  absl::Status Drain(bool skip_sending, bool lease_lost);
+  // Whether the checkpoint lists this command as already applied by the target.
+  bool AlreadyApplied(const engine::replication::RawReplicatedCommand& command);
 
   engine::replication::ReplicationSession& session_;
   engine::writer::StreamPipeline& pipeline_;
@@ -52,6 +55,7 @@ class StreamForwarder {
   SentTally tally_;
   storage::Checkpoint applied_;
   engine::writer::StreamMark read_;  // after the last command read
+  std::vector<int64_t> skip_;        // offsets of commands not to apply again, ascending
   bool unsent_ = false;              // read_ is ahead of the last mark sent
   bool transaction_open_ = false;    // a MULTI was read and not its EXEC or DISCARD yet
   engine::writer::StreamMark before_transaction_;  // read_ before that MULTI (all of it sent)

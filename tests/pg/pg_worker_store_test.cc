@@ -88,6 +88,26 @@ TEST_F(PgWorkerStoreTest, CheckpointsAreUpsertedPerShardAndCleared) {
   EXPECT_TRUE(workers_->ReadCheckpoints("t1")->empty());
 }
 
+TEST_F(PgWorkerStoreTest, CheckpointKeepsItsDbAndSkipOffsets) {
+  CreateClaimable("t1");
+  auto claim = workers_->ClaimTask("w", absl::Seconds(30));
+  ASSERT_TRUE(claim.ok() && claim->has_value());
+  Checkpoint checkpoint{"", "replid-a", 100, 1, 3, {120, 4000000000000}};
+  ASSERT_TRUE(workers_->WriteCheckpoint("t1", 1, checkpoint).ok());
+  auto read = workers_->ReadCheckpoints("t1");
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0].db, 3);
+  EXPECT_EQ((*read)[0].skip_offsets, (std::vector<int64_t>{120, 4000000000000}));
+  checkpoint.offset = 130;
+  checkpoint.skip_offsets.clear();  // passed: the next checkpoint carries none
+  ASSERT_TRUE(workers_->WriteCheckpoint("t1", 1, checkpoint).ok());
+  read = workers_->ReadCheckpoints("t1");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE((*read)[0].skip_offsets.empty());
+  EXPECT_EQ((*read)[0].offset, 130);
+}
+
 TEST_F(PgWorkerStoreTest, LeasedUpdatesAndRelease) {
   CreateClaimable("t1");
   ASSERT_TRUE(workers_->ClaimTask("w", absl::Seconds(30)).ok());

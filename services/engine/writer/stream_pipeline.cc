@@ -115,8 +115,9 @@ absl::Status StreamPipeline::ReadOnce(absl::Time deadline) {
   absl::StatusOr<size_t> n =
       client_.connection().ReadSome(read_buffer_.data(), read_buffer_.size(), deadline);
   if (absl::IsDeadlineExceeded(n.status())) return n.status();
-  if (!n.ok()) return Broken(n.status());
-  if (*n == 0) return Broken(absl::UnavailableError("connection closed by the server"));
+  absl::Status lost = n.ok() ? absl::OkStatus() : n.status();
+  if (n.ok() && *n == 0) lost = absl::UnavailableError("connection closed by the server");
+  if (!lost.ok()) return refused_ ? lost : Broken(lost);  // settling keeps the refusal
   client_.decoder().Feed(absl::string_view(read_buffer_.data(), *n));
   return TakeDecodedReplies();
 }
@@ -134,12 +135,18 @@ absl::Status StreamPipeline::TakeDecodedReplies() {
 }
 
 absl::Status StreamPipeline::TakeReply(const resp::RespValue& reply) {
+  if (refused_) {
+    TakeSettlingReply(reply);
+    return absl::OkStatus();
+  }
   Batch& batch = inflight_.front();  // a batch with commands: empty ones are acknowledged at once
   const size_t index = batch.replies++;
   last_progress_ = absl::Now();
   if (reply.IsError()) {
     AcknowledgeBefore(batch, index);
     error_ = CommandError(batch, index, reply.str);
+    refused_ = true;
+    DropSettledBatches();
     return error_;
   }
   const size_t start = batch.starts[index];
@@ -152,6 +159,33 @@ absl::Status StreamPipeline::TakeReply(const resp::RespValue& reply) {
   }
   AcknowledgeCompleted();
   return absl::OkStatus();
+}
+
+absl::Status StreamPipeline::SettleAfterRefusal(absl::Time deadline) {
+  if (!refused_) return error_;
+  DropSettledBatches();
+  while (!inflight_.empty()) {
+    absl::Status read = ReadOnce(deadline);
+    if (!read.ok()) return read;
+  }
+  return absl::OkStatus();
+}
+
+void StreamPipeline::TakeSettlingReply(const resp::RespValue& reply) {
+  Batch& batch = inflight_.front();
+  const size_t index = batch.replies++;
+  const bool applied = !reply.IsError() && ErrorInside(reply) == nullptr;
+  if (applied && batch.after[index].offset >= 0) {
+    applied_after_refusal_.push_back(batch.after[index].offset);
+  }
+  DropSettledBatches();
+}
+
+void StreamPipeline::DropSettledBatches() {
+  while (!inflight_.empty() && inflight_.front().replies == inflight_.front().starts.size()) {
+    unacked_bytes_ -= inflight_.front().bytes.size();
+    inflight_.pop_front();
+  }
 }
 
 void StreamPipeline::AcknowledgeBefore(const Batch& batch, size_t index) {

@@ -76,6 +76,19 @@ class StreamPipeline {
   // Takes replies until every sent batch is acknowledged or `deadline` passes (not an error).
   absl::Status Collect(absl::Time deadline);
 
+  // After an error reply (refused() is true): reads the replies still owed for the batches
+  // already sent, until `deadline`, and records which of their commands the target applied
+  // anyway (applied_after_refusal()). OK once every reply was read; otherwise the connection's
+  // error or DEADLINE_EXCEEDED. The sticky error stays the refusal.
+  absl::Status SettleAfterRefusal(absl::Time deadline);
+  // Whether the sticky error is a reply refusing a command (not a lost connection).
+  bool refused() const { return refused_; }
+  // The positions (offsets) of commands sent after the refused one that the target applied,
+  // ascending; complete once SettleAfterRefusal() returned OK. Commands added without a position
+  // are not listed (inside a transaction, the EXEC stands for it; an EXEC whose transaction
+  // partly failed is not listed).
+  const std::vector<int64_t>& applied_after_refusal() const { return applied_after_refusal_; }
+
   bool all_acked() const { return inflight_.empty(); }
   const std::optional<StreamMark>& acked() const { return acked_; }
   // The mark of the oldest sent batch not acknowledged yet; nullptr when none.
@@ -100,6 +113,9 @@ class StreamPipeline {
   absl::Status TakeDecodedReplies();
   absl::Status TakeReply(const resp::RespValue& reply);
   void AcknowledgeCompleted();
+  // While settling: records a reply's command if it was applied; drops completed batches.
+  void TakeSettlingReply(const resp::RespValue& reply);
+  void DropSettledBatches();
   // After an error reply to command `index` of the oldest batch: acknowledges the commands
   // before it, when the batch knows their positions.
   void AcknowledgeBefore(const Batch& batch, size_t index);
@@ -118,6 +134,8 @@ class StreamPipeline {
   StreamPipelineStats stats_;
   std::vector<char> read_buffer_;
   absl::Status error_;
+  bool refused_ = false;
+  std::vector<int64_t> applied_after_refusal_;
 };
 
 }  // namespace rms::engine::writer

@@ -62,5 +62,47 @@ TEST_F(TargetRefusalTest, RefusedWriteFailsTheTaskAndRestartResumesExactly) {
   EXPECT_EQ(CountLogs(id, "FULL_RESYNC"), 0) << absl::StrJoin(LogCodes(id), ",");
 }
 
+// Under maxmemory with noeviction the target refuses a big SET, yet accepts some commands sent
+// after it (memory frees as its query buffer drains). Those are recorded with the checkpoint and
+// skipped on resume, so the counter and the list end exact.
+TEST_F(TargetRefusalTest, OutOfMemoryTargetResumesWithoutApplyingAcceptedCommandsTwice) {
+  auto source = test_support::RedisServer::Start(
+      ServerOptions("oom-source", {"repl-backlog-size 64mb", "repl-diskless-sync-delay 0"}));
+  auto target = test_support::RedisServer::Start(
+      ServerOptions("oom-target", {"maxmemory 4mb", "maxmemory-policy noeviction"}));
+  ASSERT_TRUE(source.ok() && target.ok());
+  const std::string id = CreateAndConfigure("incremental_migration", "auto", **source, **target);
+  ASSERT_FALSE(id.empty());
+  Json task = WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60));
+  ASSERT_EQ(task["status"], "INCRMIGEATING") << task.dump();
+
+  auto writer = engine::redis::RedisClient::Connect(EndpointOf(**source));
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  const std::string value(64 * 1024, 'm');
+  std::string writes;
+  for (int i = 0; i < 120; ++i) {
+    engine::resp::AppendCommand(writes, {"INCR", "counter"});
+    engine::resp::AppendCommand(writes, {"RPUSH", "list", absl::StrCat(i)});
+    engine::resp::AppendCommand(writes, {"SET", absl::StrCat("big:", i), value});
+  }
+  ASSERT_TRUE((*writer)->Pipeline(writes, 360).ok());
+  task = WaitForStatus(id, {"MIGRATION_FAILED"}, absl::Seconds(30));
+  ASSERT_EQ(task["status"], "MIGRATION_FAILED") << task.dump();
+  const std::string error = task.value("error_message", "");
+  EXPECT_TRUE(absl::StrContains(error, "OOM")) << error;
+  EXPECT_EQ(error.find("refused SET for key 'big:"), error.find("refused")) << error;
+
+  ASSERT_TRUE((*target)->Cli({"CONFIG", "SET", "maxmemory", "0"}).ok());
+  auto restarted = rest_->Send("POST", P("/migration-tasks/batch-restart"),
+                               Json{{"migration_tasks", {id}}}.dump());
+  ASSERT_EQ(restarted.status, 200) << restarted.body;
+  task = WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60));
+  ASSERT_EQ(task["status"], "INCRMIGEATING") << task.dump();
+  const std::string caught_up = WaitForCaughtUp(id, **source, **target, absl::Seconds(30));
+  EXPECT_EQ(caught_up, "") << absl::StrJoin(LogCodes(id), ",");
+  EXPECT_EQ((*target)->Cli({"GET", "counter"}).value_or("?"), "120");
+  EXPECT_EQ((*target)->Cli({"LLEN", "list"}).value_or("?"), "120");
+}
+
 }  // namespace
 }  // namespace rms::e2e

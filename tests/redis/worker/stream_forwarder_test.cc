@@ -34,8 +34,9 @@ class StreamForwarderTest : public ::testing::Test {
     target_ = *std::move(server);
   }
 
-  // Streams `commands` after +CONTINUE from a fake source that then closes the link.
-  Outcome Forward(const std::string& commands) {
+  // Streams `commands` after +CONTINUE from a fake source that then closes the link; `skip`
+  // lists commands the target already applied (by the offset after each).
+  Outcome Forward(const std::string& commands, std::vector<int64_t> skip = {}) {
     FakeSource fake("+CONTINUE\r\n" + commands, /*close_after_script=*/true);
     auto session = OpenOn(fake, kFakeReplId, kStart);
     EXPECT_TRUE(session.ok()) << session.status();
@@ -58,8 +59,9 @@ class StreamForwarderTest : public ::testing::Test {
           absl::Hours(1));
       worker::JobProgress progress;
       worker::TaskContext context;
-      worker::StreamForwarder forwarder(**session, pipeline, checkpoints, progress,
-                                        storage::Checkpoint{"", kFakeReplId, kStart, 1, 0});
+      worker::StreamForwarder forwarder(
+          **session, pipeline, checkpoints, progress,
+          storage::Checkpoint{"", kFakeReplId, kStart, 1, 0, std::move(skip)});
       outcome.status = forwarder.Run(context);
       outcome.applied = forwarder.applied();
     }
@@ -126,6 +128,26 @@ TEST_F(StreamForwarderTest, TargetErrorStopsTheStreamAndStoresOnlyWhatWasAcknowl
   EXPECT_EQ(outcome.applied.offset, kStart + static_cast<int64_t>(good.size()));
   ASSERT_FALSE(outcome.stored.empty());
   EXPECT_EQ(outcome.stored.back().offset, kStart + static_cast<int64_t>(good.size()));
+}
+
+TEST_F(StreamForwarderTest, CommandsTheTargetAlreadyAppliedAreSkippedOnResume) {
+  const std::string incr_n = EncodeCommand({"INCR", "n"});
+  const std::string multi = EncodeCommand({"MULTI"}) + EncodeCommand({"INCR", "t"}) +
+                            EncodeCommand({"INCR", "t"});
+  const std::string exec = EncodeCommand({"EXEC"});
+  const std::string select = EncodeCommand({"SELECT", "0"});
+  const std::string incr_m = EncodeCommand({"INCR", "m"});
+  const std::string stream = select + incr_n + multi + exec + incr_m + incr_n;
+  const int64_t after_select = kStart + static_cast<int64_t>(select.size());
+  const int64_t after_incr_n = after_select + static_cast<int64_t>(incr_n.size());
+  const int64_t after_exec =
+      after_incr_n + static_cast<int64_t>(multi.size()) + static_cast<int64_t>(exec.size());
+  // Listed: the SELECT (applied again all the same), the first INCR n and the transaction.
+  Outcome outcome = Forward(stream, {after_select, after_incr_n, after_exec});
+  EXPECT_EQ(Cli({"MGET", "n", "t", "m"}), "1\n\n1");  // the second INCR n only; no transaction
+  EXPECT_EQ(outcome.applied.offset, kStart + static_cast<int64_t>(stream.size()));
+  ASSERT_FALSE(outcome.stored.empty());
+  EXPECT_TRUE(outcome.stored.back().skip_offsets.empty());  // all passed
 }
 
 }  // namespace

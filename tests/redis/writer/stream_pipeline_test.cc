@@ -139,6 +139,32 @@ TEST_F(StreamPipelineTest, RefusedCommandAcknowledgesExactlyTheCommandsBeforeIt)
   EXPECT_EQ(pipeline.stats().commands_acked, 3u);
 }
 
+TEST_F(StreamPipelineTest, SettlingAfterARefusalListsWhatTheTargetStillApplied) {
+  StreamPipeline pipeline(*client_, {});
+  pipeline.Add({"SET", "s", "x"}, MarkAt(10));
+  pipeline.Add({"LPUSH", "s", "y"}, MarkAt(20));  // refused
+  pipeline.Add({"INCR", "n"}, MarkAt(30));        // applied anyway
+  pipeline.Add({"LPUSH", "s", "z"}, MarkAt(40));  // refused
+  pipeline.Add({"SET", "t", "1"}, MarkAt(50));    // applied anyway
+  ASSERT_TRUE(pipeline.Send(MarkAt(50)).ok() || pipeline.refused());
+  pipeline.Add({"INCR", "n"}, MarkAt(60));
+  (void)pipeline.Send(MarkAt(60));  // may already return the refusal: then it is not sent
+  absl::Status status = pipeline.Collect(absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(pipeline.refused()) << status;
+  ASSERT_TRUE(pipeline.SettleAfterRefusal(absl::Now() + absl::Seconds(10)).ok());
+  EXPECT_TRUE(pipeline.all_acked());
+  EXPECT_EQ(pipeline.acked()->offset, 10);
+  const std::vector<int64_t>& applied = pipeline.applied_after_refusal();
+  const std::string n = Cli({"GET", "n"});
+  if (n == "2") {
+    EXPECT_EQ(applied, (std::vector<int64_t>{30, 50, 60}));
+  } else {
+    EXPECT_EQ(n, "1");  // the refusal arrived before the second batch was sent
+    EXPECT_EQ(applied, (std::vector<int64_t>{30, 50}));
+  }
+  EXPECT_EQ(pipeline.Collect(absl::Now()).code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(StreamPipelineTest, RefusalInsideATransactionAcknowledgesNothingOfIt) {
   StreamPipeline pipeline(*client_, {});
   pipeline.Add({"SET", "a", "1"}, MarkAt(10));
