@@ -10,7 +10,20 @@
 namespace rms::e2e {
 namespace {
 
-class TargetRefusalTest : public OnlineE2eTest {};
+class TargetRefusalTest : public OnlineE2eTest {
+ protected:
+  // batch-restart of the failed task, then the stream until the target equals the source.
+  void RestartAndCatchUp(const std::string& id, const test_support::RedisServer& source,
+                         const test_support::RedisServer& target) {
+    auto restarted = rest_->Send("POST", P("/migration-tasks/batch-restart"),
+                                 Json{{"migration_tasks", {id}}}.dump());
+    ASSERT_EQ(restarted.status, 200) << restarted.body;
+    Json task = WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60));
+    ASSERT_EQ(task["status"], "INCRMIGEATING") << task.dump();
+    const std::string caught_up = WaitForCaughtUp(id, source, target, absl::Seconds(30));
+    EXPECT_EQ(caught_up, "") << absl::StrJoin(LogCodes(id), ",");
+  }
+};
 
 TEST_F(TargetRefusalTest, RefusedWriteFailsTheTaskAndRestartResumesExactly) {
   auto source = test_support::RedisServer::Start(
@@ -49,13 +62,7 @@ TEST_F(TargetRefusalTest, RefusedWriteFailsTheTaskAndRestartResumesExactly) {
     ASSERT_TRUE((*writer)->Command({"INCR", "counter"}).ok());
     ASSERT_TRUE((*writer)->Command({"RPUSH", "list", absl::StrCat("later-", i)}).ok());
   }
-  auto restarted = rest_->Send("POST", P("/migration-tasks/batch-restart"),
-                               Json{{"migration_tasks", {id}}}.dump());
-  ASSERT_EQ(restarted.status, 200) << restarted.body;
-  task = WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60));
-  ASSERT_EQ(task["status"], "INCRMIGEATING") << task.dump();
-  const std::string caught_up = WaitForCaughtUp(id, **source, **target, absl::Seconds(30));
-  EXPECT_EQ(caught_up, "") << absl::StrJoin(LogCodes(id), ",");
+  RestartAndCatchUp(id, **source, **target);
   EXPECT_EQ((*target)->Cli({"GET", "counter"}).value_or("?"), "70");
   EXPECT_EQ((*target)->Cli({"LLEN", "list"}).value_or("?"), "70");
   EXPECT_GE(CountLogs(id, "PARTIAL_RESYNC"), 1) << absl::StrJoin(LogCodes(id), ",");
@@ -93,13 +100,7 @@ TEST_F(TargetRefusalTest, OutOfMemoryTargetResumesWithoutApplyingAcceptedCommand
   EXPECT_EQ(error.find("refused SET for key 'big:"), error.find("refused")) << error;
 
   ASSERT_TRUE((*target)->Cli({"CONFIG", "SET", "maxmemory", "0"}).ok());
-  auto restarted = rest_->Send("POST", P("/migration-tasks/batch-restart"),
-                               Json{{"migration_tasks", {id}}}.dump());
-  ASSERT_EQ(restarted.status, 200) << restarted.body;
-  task = WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60));
-  ASSERT_EQ(task["status"], "INCRMIGEATING") << task.dump();
-  const std::string caught_up = WaitForCaughtUp(id, **source, **target, absl::Seconds(30));
-  EXPECT_EQ(caught_up, "") << absl::StrJoin(LogCodes(id), ",");
+  RestartAndCatchUp(id, **source, **target);
   EXPECT_EQ((*target)->Cli({"GET", "counter"}).value_or("?"), "120");
   EXPECT_EQ((*target)->Cli({"LLEN", "list"}).value_or("?"), "120");
 }
