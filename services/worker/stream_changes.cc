@@ -25,7 +25,7 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
       },
       kCheckpointInterval);
   const storage::Checkpoint start{config_.source->addrs, replid_,     applied_,
-                                  task_.lease_epoch,      current_db_, skip_offsets_};
+                                  task_.lease_epoch,     current_db_, skip_offsets_};
   StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start);
   absl::Status status = forwarder.Run(context);
   applied_ = forwarder.applied().offset;

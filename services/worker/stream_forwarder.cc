@@ -58,6 +58,18 @@ StreamForwarder::StreamForwarder(engine::replication::ReplicationSession& sessio
   read_.db = position.db;
 }
 
+void StreamForwarder::Skip(const RawReplicatedCommand& command) {
+  // The target accepted it after refusing an earlier command: do not apply it twice. For an
+  // EXEC, that is the whole transaction gathered since its MULTI.
+  if (IsCommand(command.args, "EXEC")) {
+    pipeline_.DiscardOpen();
+    transaction_open_ = false;
+  }
+  read_.offset = command.offset;
+  unsent_ = true;
+  progress_.read_offset = command.offset;
+}
+
 bool StreamForwarder::AlreadyApplied(const RawReplicatedCommand& command) {
   if (skip_.empty() || command.offset > skip_.back()) return false;
   // SELECT is applied again: the target connection is new and it changes nothing else.
@@ -97,41 +109,37 @@ absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
     *source_broken = true;
     return context.cancelled() ? absl::OkStatus() : command.status();
   }
-  if (AlreadyApplied(*command)) {
-    // The target accepted it after refusing an earlier command: do not apply it twice. For an
-    // EXEC, that is the whole transaction gathered since its MULTI.
-    if (IsCommand(command->args, "EXEC")) {
-      pipeline_.DiscardOpen();
-      transaction_open_ = false;
-    }
-    read_.offset = command->offset;
-    unsent_ = true;
-    progress_.read_offset = command->offset;
+  return Forward(*command);
+}
+
+absl::Status StreamForwarder::Forward(const RawReplicatedCommand& command) {
+  if (AlreadyApplied(command)) {
+    Skip(command);
     return absl::OkStatus();
   }
-  if (IsCommand(command->args, "MULTI")) {
+  if (IsCommand(command.args, "MULTI")) {
     // A transaction starts a batch of its own and is sent whole: no mark, so no checkpoint, ever
     // falls inside it (a resume there would send its EXEC without its MULTI).
     if (unsent_) RETURN_IF_ERROR(SendRead());
     transaction_open_ = true;
     before_transaction_ = read_;
-  } else if (IsCommand(command->args, "EXEC") || IsCommand(command->args, "DISCARD")) {
+  } else if (IsCommand(command.args, "EXEC") || IsCommand(command.args, "DISCARD")) {
     transaction_open_ = false;
   }
-  if (!IsPing(command->args)) {
+  if (!IsPing(command.args)) {
     if (pipeline_.open_commands() == 0) read_.first_read = absl::Now();
-    if (int db = SelectedDb(command->args); db >= 0) read_.db = db;
+    if (int db = SelectedDb(command.args); db >= 0) read_.db = db;
     // The position after this command, where a resume may start, unless inside a transaction.
     std::optional<engine::writer::StreamMark> after;
     if (!transaction_open_) {
       after = read_;
-      after->offset = command->offset;
+      after->offset = command.offset;
     }
-    pipeline_.AddEncoded(command->bytes, after);
+    pipeline_.AddEncoded(command.bytes, after);
   }
-  read_.offset = command->offset;
+  read_.offset = command.offset;
   unsent_ = true;
-  progress_.read_offset = command->offset;
+  progress_.read_offset = command.offset;
   if (!transaction_open_ &&
       (pipeline_.open_full() ||
        (pipeline_.open_commands() > 0 && absl::Now() - read_.first_read >= kMaxBatchAge))) {

@@ -38,6 +38,9 @@ class StreamForwarder {
  private:
   // Forwards one command or, when the source is quiet, sends and collects what is pending.
   absl::Status Step(TaskContext& context, bool* source_broken);
+  // Adds one command read from the source to the open batch (or skips it), sending the batch
+  // when it is due.
+  absl::Status Forward(const engine::replication::RawReplicatedCommand& command);
   // Sends the open batch marked with the read position.
   absl::Status SendRead();
   // Publishes what the pipeline acknowledged since the last call.
@@ -47,6 +50,8 @@ class StreamForwarder {
   absl::Status Drain(bool skip_sending, bool lease_lost);
   // Whether the checkpoint lists this command as already applied by the target.
   bool AlreadyApplied(const engine::replication::RawReplicatedCommand& command);
+  // Moves past an already applied command without sending it.
+  void Skip(const engine::replication::RawReplicatedCommand& command);
 
   engine::replication::ReplicationSession& session_;
   engine::writer::StreamPipeline& pipeline_;

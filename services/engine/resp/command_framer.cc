@@ -21,8 +21,8 @@ absl::StatusOr<int64_t> CommandFramer::Header(absl::string_view data, char kind,
   const size_t start = *pos;
   if (start >= data.size()) return kIncomplete;
   if (data[start] != kind) {
-    return absl::InvalidArgumentError(absl::StrCat("expected '", std::string(1, kind),
-                                                   "' at byte ", start, " of a command, got 0x",
+    return absl::InvalidArgumentError(absl::StrCat("expected '", std::string(1, kind), "' at byte ",
+                                                   start, " of a command, got 0x",
                                                    absl::Hex(static_cast<uint8_t>(data[start]))));
   }
   const size_t cr = data.find('\r', start);
@@ -51,9 +51,8 @@ absl::StatusOr<size_t> CommandFramer::Frame(absl::string_view data) {
     if (!count.ok()) return Fail(count.status());
     if (*count == kIncomplete) return 0;
     if (static_cast<uint64_t>(*count) > limits_.max_array_elements) {
-      return Fail(absl::ResourceExhaustedError(
-          absl::StrCat("a command of ", *count, " arguments (limit ", limits_.max_array_elements,
-                       ")")));
+      return Fail(absl::ResourceExhaustedError(absl::StrCat(
+          "a command of ", *count, " arguments (limit ", limits_.max_array_elements, ")")));
     }
     count_ = *count;
     pos_ = pos;
@@ -65,8 +64,8 @@ absl::StatusOr<size_t> CommandFramer::Frame(absl::string_view data) {
     if (!length.ok()) return Fail(length.status());
     if (*length == kIncomplete) return 0;
     if (static_cast<uint64_t>(*length) > limits_.max_bulk_bytes) {
-      return Fail(absl::ResourceExhaustedError(absl::StrCat(
-          "an argument of ", *length, " bytes (limit ", limits_.max_bulk_bytes, ")")));
+      return Fail(absl::ResourceExhaustedError(
+          absl::StrCat("an argument of ", *length, " bytes (limit ", limits_.max_bulk_bytes, ")")));
     }
     const size_t end = pos + static_cast<size_t>(*length);
     if (data.size() < end + 2) return 0;  // the header is parsed again next time: a few bytes

@@ -85,9 +85,9 @@ absl::Status StreamPipeline::Send(const StreamMark& mark) {
   while (unacked_bytes_ > options_.max_unacked_bytes) {
     read = ReadOnce(last_progress_ + options_.reply_timeout);
     if (absl::IsDeadlineExceeded(read) && absl::Now() >= last_progress_ + options_.reply_timeout) {
-      return Broken(absl::DeadlineExceededError(absl::StrCat(
-          "no reply for ", absl::FormatDuration(options_.reply_timeout), " (", unacked_bytes_,
-          " bytes of commands unacknowledged)")));
+      return Broken(absl::DeadlineExceededError(
+          absl::StrCat("no reply for ", absl::FormatDuration(options_.reply_timeout), " (",
+                       unacked_bytes_, " bytes of commands unacknowledged)")));
     }
     if (!read.ok() && !absl::IsDeadlineExceeded(read)) return read;
   }
@@ -126,7 +126,8 @@ absl::Status StreamPipeline::TakeDecodedReplies() {
   while (!inflight_.empty()) {
     absl::StatusOr<std::optional<resp::RespValue>> reply = client_.decoder().Next();
     if (!reply.ok()) {
-      return Broken(absl::DataLossError(absl::StrCat("malformed reply: ", reply.status().message())));
+      return Broken(
+          absl::DataLossError(absl::StrCat("malformed reply: ", reply.status().message())));
     }
     if (!reply->has_value()) return absl::OkStatus();
     RETURN_IF_ERROR(TakeReply(**reply));
@@ -235,9 +236,9 @@ absl::Status StreamPipeline::CommandError(const Batch& batch, size_t index,
 }
 
 absl::Status StreamPipeline::Broken(const absl::Status& status) {
-  error_ = absl::Status(status.code(), absl::StrCat("writing the stream to ",
-                                                    client_.endpoint().Describe(), ": ",
-                                                    status.message()));
+  error_ = absl::Status(status.code(),
+                        absl::StrCat("writing the stream to ", client_.endpoint().Describe(), ": ",
+                                     status.message()));
   return error_;
 }
 

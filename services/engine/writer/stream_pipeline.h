@@ -26,8 +26,8 @@ struct StreamPipelineOptions {
 
 // Where the stream stands after a batch.
 struct StreamMark {
-  int64_t offset = -1;  // replication offset after the batch's last byte
-  int db = 0;           // database selected after it
+  int64_t offset = -1;                             // replication offset after the batch's last byte
+  int db = 0;                                      // database selected after it
   absl::Time first_read = absl::InfiniteFuture();  // when its first command was read (lag)
 };
 
@@ -100,8 +100,8 @@ class StreamPipeline {
 
  private:
   struct Batch {
-    std::string bytes;             // the encoded commands
-    std::vector<uint32_t> starts;  // where each command starts in `bytes`
+    std::string bytes;              // the encoded commands
+    std::vector<uint32_t> starts;   // where each command starts in `bytes`
     std::vector<StreamMark> after;  // each command's position; offset -1 when not given
     StreamMark mark;
     size_t replies = 0;  // received so far

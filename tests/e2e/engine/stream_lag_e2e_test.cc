@@ -61,8 +61,8 @@ TEST_F(StreamLagTest, LagIsMeasuredAgainstTheSourceAndReturnsToZero) {
 
 TEST_F(StreamLagTest, SourceBufferNearItsReplicaLimitIsWarnedAbout) {
   // The source drops a replica link past 8 MB pending (or 4 MB for 60 s): warn from 4 MB held.
-  auto source = test_support::RedisServer::Start(ServerOptions(
-      "buffer-source", {"client-output-buffer-limit replica 8mb 4mb 60"}));
+  auto source = test_support::RedisServer::Start(
+      ServerOptions("buffer-source", {"client-output-buffer-limit replica 8mb 4mb 60"}));
   auto target = test_support::RedisServer::Start(ServerOptions("buffer-target"));
   ASSERT_TRUE(source.ok() && target.ok());
   const std::string id =
@@ -81,10 +81,10 @@ TEST_F(StreamLagTest, SourceBufferNearItsReplicaLimitIsWarnedAbout) {
     }
     ASSERT_TRUE((*writer)->Pipeline(burst, 4000).ok());
   }
-  ASSERT_TRUE(test_support::WaitFor(
-      [&] { return CountLogs(id, "SOURCE_BUFFER_NEAR_LIMIT") >= 1; },
-      absl::Now() + absl::Seconds(20)))
-      << absl::StrJoin(LogCodes(id), ",") << "\n" << Stats(id).dump();
+  ASSERT_TRUE(test_support::WaitFor([&] { return CountLogs(id, "SOURCE_BUFFER_NEAR_LIMIT") >= 1; },
+                                    absl::Now() + absl::Seconds(20)))
+      << absl::StrJoin(LogCodes(id), ",") << "\n"
+      << Stats(id).dump();
   const Json logs = Logs(id);
   std::cout << "logs: " << logs.dump() << "\n";
   EXPECT_NE(logs.dump().find("client-output-buffer-limit (hard 8 MiB, soft 4 MiB for 60 s)"),

@@ -1,6 +1,8 @@
 // StreamForwarder between a scripted source (which then closes the link) and a real redis-server
 // target: what reaches the target and the position stored for the resume, around transactions
 // and database switches.
+#include "services/worker/stream_forwarder.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,7 +11,6 @@
 #include "gtest/gtest.h"
 #include "services/engine/redis/redis_client.h"
 #include "services/engine/resp/resp.h"
-#include "services/worker/stream_forwarder.h"
 #include "tests/redis/replication/fake_source.h"
 #include "tests/support/redis_server.h"
 
@@ -132,8 +133,8 @@ TEST_F(StreamForwarderTest, TargetErrorStopsTheStreamAndStoresOnlyWhatWasAcknowl
 
 TEST_F(StreamForwarderTest, CommandsTheTargetAlreadyAppliedAreSkippedOnResume) {
   const std::string incr_n = EncodeCommand({"INCR", "n"});
-  const std::string multi = EncodeCommand({"MULTI"}) + EncodeCommand({"INCR", "t"}) +
-                            EncodeCommand({"INCR", "t"});
+  const std::string multi =
+      EncodeCommand({"MULTI"}) + EncodeCommand({"INCR", "t"}) + EncodeCommand({"INCR", "t"});
   const std::string exec = EncodeCommand({"EXEC"});
   const std::string select = EncodeCommand({"SELECT", "0"});
   const std::string incr_m = EncodeCommand({"INCR", "m"});

@@ -1,5 +1,7 @@
 // StreamPipeline against a real redis-server: batches in flight applied in order, acknowledged in
 // order, bounded unacknowledged bytes, errors that stop acknowledgement before their batch.
+#include "services/engine/writer/stream_pipeline.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -7,7 +9,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "services/engine/writer/stream_pipeline.h"
 #include "tests/redis/writer/writer_test_support.h"
 
 namespace rms::test_writer {
@@ -109,7 +110,7 @@ TEST_F(StreamPipelineTest, ErrorReplyStopsAcknowledgementBeforeItsBatchAndSticks
   ASSERT_TRUE(pipeline.Send(MarkAt(10)).ok());
   pipeline.Add({"SET", "s", "x"});
   pipeline.Add({"LPUSH", "s", "y"});  // WRONGTYPE
-  (void)pipeline.Send(MarkAt(20));  // the error may surface here or later
+  (void)pipeline.Send(MarkAt(20));    // the error may surface here or later
   pipeline.Add({"SET", "c", "3"});
   (void)pipeline.Send(MarkAt(30));
   absl::Status status = pipeline.Collect(absl::Now() + absl::Seconds(10));
@@ -171,7 +172,7 @@ TEST_F(StreamPipelineTest, RefusalInsideATransactionAcknowledgesNothingOfIt) {
   ASSERT_TRUE(pipeline.Send(MarkAt(10)).ok());
   pipeline.Add({"MULTI"});  // no positions inside a transaction
   pipeline.Add({"SET", "t", "1"});
-  pipeline.Add({"INCR"});   // refused when queued: wrong number of arguments
+  pipeline.Add({"INCR"});  // refused when queued: wrong number of arguments
   pipeline.Add({"EXEC"}, MarkAt(40));
   pipeline.Add({"SET", "after", "1"}, MarkAt(50));
   (void)pipeline.Send(MarkAt(50));

@@ -1,12 +1,13 @@
 // CommandFramer: command boundaries and argument views, fed whole, byte by byte and in random
 // splits; malformed commands and limits.
+#include "services/engine/resp/command_framer.h"
+
 #include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
-#include "services/engine/resp/command_framer.h"
 #include "services/engine/resp/resp.h"
 
 namespace rms::engine::resp {
@@ -37,12 +38,8 @@ std::vector<Args> FrameAll(const std::string& stream, const std::function<size_t
 }
 
 const std::vector<Args> kCommands = {
-    {"SELECT", "0"},
-    {"SET", "key", std::string("binary\r\n\0value", 15)},
-    {"PING"},
-    {"SET", "", ""},
-    {"HSET", "h", "f1", "v1", "f2", std::string(70000, 'x')},
-    {},
+    {"SELECT", "0"},        {"SET", "key", std::string("binary\r\n\0value", 15)},     {"PING"},
+    {"SET", "", ""},        {"HSET", "h", "f1", "v1", "f2", std::string(70000, 'x')}, {},
     {"DEL", "a", "b", "c"},
 };
 
@@ -89,14 +86,14 @@ TEST(CommandFramerTest, IncompleteCommandNeedsMoreBytes) {
 
 TEST(CommandFramerTest, MalformedCommandsAreInvalidAndSticky) {
   const std::vector<std::string> bad = {
-      "+OK\r\n",                        // not an array
-      "*1\r\n:5\r\n",                   // not a bulk string
-      "*x\r\n",                         // no count
-      "*-1\r\n",                        // null array
-      "*1\r\n$-1\r\n",                  // null bulk
-      "*1\r\n$3\r\nGETxx",              // no terminator after the argument
-      "*1\r\n$3\nGET\r\n",              // bare \n after the length
-      "*1\r\n$3\rxGET\r\n",             // \r not followed by \n
+      "+OK\r\n",             // not an array
+      "*1\r\n:5\r\n",        // not a bulk string
+      "*x\r\n",              // no count
+      "*-1\r\n",             // null array
+      "*1\r\n$-1\r\n",       // null bulk
+      "*1\r\n$3\r\nGETxx",   // no terminator after the argument
+      "*1\r\n$3\nGET\r\n",   // bare \n after the length
+      "*1\r\n$3\rxGET\r\n",  // \r not followed by \n
   };
   for (const std::string& input : bad) {
     CommandFramer framer;

@@ -1,11 +1,12 @@
 // CommandPipeline over a scripted TargetNode: batches in flight before their replies are read,
 // errors of an earlier batch surfacing later with their command and key, Flush reading all.
+#include "services/engine/writer/command_pipeline.h"
+
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "services/engine/writer/command_pipeline.h"
 
 namespace rms::engine::writer {
 namespace {
@@ -59,8 +60,8 @@ TEST(CommandPipelineTest, SeveralBatchesAreSentBeforeTheirRepliesAreRead) {
     ASSERT_TRUE(pipeline.Add({"SET", "k" + std::to_string(i), "v"}, "k").ok());
   }
   // Batches 1 and 2 go out unanswered; the 3rd send makes 3 owed, so batch 1 is read, and so on.
-  EXPECT_EQ(node.events, (std::vector<std::string>{"send", "send", "send", "receive 2", "send",
-                                                   "receive 2"}));
+  EXPECT_EQ(node.events,
+            (std::vector<std::string>{"send", "send", "send", "receive 2", "send", "receive 2"}));
   EXPECT_EQ(pipeline.stats().commands_sent, 4u);  // acknowledged so far
   ASSERT_TRUE(pipeline.Flush().ok());
   EXPECT_EQ(node.received, 4u);
@@ -72,8 +73,7 @@ TEST(CommandPipelineTest, OneBatchInFlightWaitsForEveryBatch) {
   ScriptedNode node;
   CommandPipeline pipeline(node, Options(2, 1));
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(pipeline.Add({"SET", "k", "v"}, "k").ok());
-  EXPECT_EQ(node.events,
-            (std::vector<std::string>{"send", "receive 2", "send", "receive 2"}));
+  EXPECT_EQ(node.events, (std::vector<std::string>{"send", "receive 2", "send", "receive 2"}));
 }
 
 TEST(CommandPipelineTest, ErrorOfAnEarlierBatchSurfacesLaterNamingItsCommandAndKey) {
