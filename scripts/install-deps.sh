@@ -7,7 +7,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libpqxx-dev prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev
   libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev
-  postgresql-15 redis-server redis-tools python3-redis curl nodejs npm
+  postgresql-15 redis-server redis-tools python3-redis python3-yaml curl nodejs npm
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,7 @@ wait_at_end=1
 [ "${1:-}" = "--exit" ] && wait_at_end=0
 
 bash "$root/scripts/install-deps.sh"
-bash "$root/scripts/build.sh"
+bash "$root/scripts/build.sh" migrationd  # only what the quick start runs, not the tests
 bin="${RMS_BUILD_DIR:-$root/build}/bin"
 
 work=$(mktemp -d /tmp/rms-quickstart.XXXXXX)

@@ -2,6 +2,7 @@
 // time.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <pqxx/connection>
 #include <string>
@@ -43,6 +44,10 @@ class PgPool {
   // The URL itself, for components that need a dedicated connection (LISTEN). Never log it.
   const std::string& url() const { return url_; }
 
+  // Calls that failed (no connection, or an exception from `fn`) since the pool was created; for
+  // the rms_database_errors_total metric. Any thread.
+  int64_t ErrorCount() const { return errors_.load(std::memory_order_relaxed); }
+
   // Connections currently open (idle or in use); for tests.
   int OpenConnectionsForTest();
 
@@ -59,6 +64,8 @@ class PgPool {
   const int size_;
   const absl::Duration acquire_timeout_ = absl::Seconds(30);
 
+  std::atomic<int64_t> errors_{0};
+
   absl::Mutex mu_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + in use + being opened
@@ -67,7 +74,10 @@ class PgPool {
 template <typename Fn>
 std::invoke_result_t<Fn, pqxx::connection&> PgPool::Run(absl::string_view operation, Fn&& fn) {
   absl::StatusOr<std::unique_ptr<pqxx::connection>> acquired = Acquire();
-  if (!acquired.ok()) return acquired.status();
+  if (!acquired.ok()) {
+    errors_.fetch_add(1, std::memory_order_relaxed);
+    return acquired.status();
+  }
   std::unique_ptr<pqxx::connection> connection = std::move(acquired).value();
   try {
     auto result = std::forward<Fn>(fn)(*connection);
@@ -75,6 +85,10 @@ std::invoke_result_t<Fn, pqxx::connection&> PgPool::Run(absl::string_view operat
     return result;
   } catch (...) {
     absl::Status status = StatusFromCurrentException(operation);
+    if (status.code() != absl::StatusCode::kAlreadyExists &&
+        status.code() != absl::StatusCode::kAborted) {
+      errors_.fetch_add(1, std::memory_order_relaxed);  // not a conflict the caller expects
+    }
     bool broken = status.code() == absl::StatusCode::kUnavailable || !connection->is_open();
     Release(std::move(connection), broken);
     return status;

@@ -71,6 +71,19 @@ absl::StatusOr<std::vector<int>> ApplyMigrations(PgPool& pool,
   return applied;
 }
 
+absl::StatusOr<int> AppliedSchemaVersion(PgPool& pool) {
+  return pool.Run("AppliedSchemaVersion", [](pqxx::connection& connection) -> absl::StatusOr<int> {
+    pqxx::read_transaction tx(connection);
+    return tx.exec1(sql::kSelectSchemaVersion)[0].as<int>();
+  });
+}
+
+int BuiltinSchemaVersion() {
+  int latest = 0;
+  for (const Migration& migration : BuiltinMigrations()) latest = std::max(latest, migration.version);
+  return latest;
+}
+
 absl::StatusOr<std::vector<int>> ApplyBuiltinMigrations(PgPool& pool) {
   return ApplyMigrations(pool, BuiltinMigrations());
 }

@@ -30,6 +30,13 @@ absl::Span<const Migration> BuiltinMigrations();
 absl::StatusOr<std::vector<int>> ApplyMigrations(PgPool& pool,
                                                  absl::Span<const Migration> migrations);
 
+// The highest version recorded in schema_migrations (0 before the first migration). Errors of
+// pg_errors.h (UNAVAILABLE when the database cannot be reached). Any thread.
+absl::StatusOr<int> AppliedSchemaVersion(PgPool& pool);
+
+// The highest version of BuiltinMigrations(): the schema this binary needs.
+int BuiltinSchemaVersion();
+
 // ApplyMigrations(pool, BuiltinMigrations()).
 absl::StatusOr<std::vector<int>> ApplyBuiltinMigrations(PgPool& pool);
 

@@ -49,6 +49,8 @@ inline constexpr char kCreateSchemaMigrations[] =
     " applied_at timestamptz NOT NULL DEFAULT now())";
 inline constexpr char kSelectAppliedMigrations[] =
     "SELECT version FROM schema_migrations ORDER BY version";
+inline constexpr char kSelectSchemaVersion[] =
+    "SELECT coalesce(max(version), 0) FROM schema_migrations";
 inline constexpr char kInsertMigration[] =
     "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
 

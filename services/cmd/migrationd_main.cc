@@ -1,4 +1,5 @@
 // migrationd: parses the command line and runs the server or the credentials command.
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -9,7 +10,9 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  absl::StatusOr<rms::server::Command> command = rms::server::ParseCommandLine(args);
+  const char* database_url = std::getenv(rms::server::kDatabaseUrlEnv);
+  absl::StatusOr<rms::server::Command> command =
+      rms::server::ParseCommandLine(args, database_url == nullptr ? "" : database_url);
   if (!command.ok()) {
     std::cerr << "migrationd: " << command.status().message() << "\n\n" << rms::server::Usage();
     return 2;

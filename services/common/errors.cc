@@ -12,7 +12,7 @@ namespace {
 constexpr absl::string_view kPayloadUrl = "type.rms/dcs-error-code";
 using C = absl::StatusCode;
 
-constexpr std::array<CatalogueEntry, 19> kCatalogue = {{
+constexpr std::array<CatalogueEntry, 20> kCatalogue = {{
     {"DCS.4133", 404, C::kNotFound, "the migration task does not exist"},
     {"DCS.4000", 400, C::kInvalidArgument, "request body is not valid JSON, or too large"},
     {"DCS.4001", 400, C::kInvalidArgument, "a mandatory field is missing"},
@@ -32,6 +32,7 @@ constexpr std::array<CatalogueEntry, 19> kCatalogue = {{
     {"DCS.4030", 403, C::kPermissionDenied, "credentials of another project"},
     {"DCS.5000", 500, C::kInternal, "unexpected internal error"},
     {"DCS.5030", 500, C::kUnavailable, "the database is unreachable"},
+    {"DCS.5031", 503, C::kUnavailable, "the service is not ready"},
 }};
 
 }  // namespace
@@ -122,6 +123,10 @@ absl::Status Forbidden(absl::string_view detail) {
 absl::Status Internal() {
   return Make("DCS.5000", "internal error; the request id identifies it in the service log");
 }
+absl::Status NotReady(absl::string_view reason) {
+  return Make("DCS.5031", absl::StrCat("not ready: ", reason));
+}
+
 absl::Status DatabaseUnavailable() {
   return Make("DCS.5030", "the database is unreachable; retry later");
 }

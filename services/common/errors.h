@@ -52,5 +52,6 @@ absl::Status Unauthenticated(absl::string_view detail);                     // D
 absl::Status Forbidden(absl::string_view detail);                           // DCS.4030
 absl::Status Internal();                                                   // DCS.5000
 absl::Status DatabaseUnavailable();                                        // DCS.5030
+absl::Status NotReady(absl::string_view reason);                           // DCS.5031
 
 }  // namespace rms::errors

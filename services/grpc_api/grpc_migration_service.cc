@@ -1,6 +1,9 @@
 // The gRPC MigrationService: authenticates metadata, calls MigrationApi, maps errors.
 #include "services/grpc_api/grpc_migration_service.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -90,6 +93,11 @@ grpc::Status GrpcMigrationService::Finish(const std::string& path,
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(grpc::Service& service,
                                                               const std::string& host, int port,
                                                               int* bound_port) {
+  // The standard grpc.health.v1.Health service (NOT_SERVING until the first readiness check
+  // says otherwise: see SetServing) and server reflection, so that generic tools and probes
+  // work without our proto files.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(
       absl::StrCat(host.find(':') != std::string::npos ? absl::StrCat("[", host, "]") : host, ":",
@@ -100,7 +108,15 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(grpc::Service& ser
   if (!server || *bound_port <= 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", host, ":", port));
   }
+  SetServing(*server, false);
   return server;
+}
+
+void SetServing(grpc::Server& server, bool serving) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus("", serving);  // the whole server
+  health->SetServingStatus(v1::MigrationService::service_full_name(), serving);
 }
 
 }  // namespace rms::grpc_api

@@ -78,9 +78,14 @@ class GrpcMigrationService final : public v1::MigrationService::Service {
 // Serialises `message` deterministically (the body that gRPC AK/SK signatures cover).
 std::string DeterministicBytes(const google::protobuf::Message& message);
 
-// Starts a gRPC server with `service` on host:port (port 0 = any); returns it and the port.
+// Starts a gRPC server with `service`, the standard health service (NOT_SERVING at first) and
+// server reflection on host:port (port 0 = any); returns it and the port.
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(grpc::Service& service,
                                                               const std::string& host, int port,
                                                               int* bound_port);
+
+// Sets the grpc.health.v1.Health status of every service of `server` (SERVING or NOT_SERVING).
+// Any thread.
+void SetServing(grpc::Server& server, bool serving);
 
 }  // namespace rms::grpc_api

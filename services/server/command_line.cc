@@ -109,8 +109,11 @@ absl::Status SplitHostPort(const std::string& flag, const std::string& value, st
   return ParseInt(flag, value.substr(colon + 1), 0, 65535, port);
 }
 
-absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args) {
+absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
+                                         const std::string& database_url_env) {
   Command command;
+  command.serve.database.database_url = database_url_env;
+  command.credentials.database.database_url = database_url_env;
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
     command.kind = Command::Kind::kHelp;
     return command;
@@ -166,7 +169,8 @@ const char* Usage() {
   migrationd credentials create --project P [--aksk] [--data-dir DIR] [--database-url URL]
              [--key-file PATH]
 
-defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is not given),
+defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is not given;
+          the environment variable RMS_DATABASE_URL, when set, is the default --database-url),
           --key-file <data-dir>/secret.key, --http-listen 127.0.0.1:8080,
           --grpc-listen 127.0.0.1:9090, --metrics-listen 127.0.0.1:9464, --roles api,worker,
           --workers 2, --import-dir <data-dir>/import. Port 0 picks a free port (see --ready-file).

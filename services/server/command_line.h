@@ -40,9 +40,16 @@ struct Command {
   CredentialsOptions credentials;
 };
 
+// The environment variable that supplies --database-url when the flag is absent, so that the
+// URL (and its password) stays out of the process list.
+inline constexpr char kDatabaseUrlEnv[] = "RMS_DATABASE_URL";
+
 // Parses argv (without argv[0]). `--flag value` and `--flag=value` both work.
-// INVALID_ARGUMENT naming the flag for unknown flags, missing values, bad numbers or roles.
-absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args);
+// `database_url_env` is the value of RMS_DATABASE_URL ("" when unset): the default of
+// --database-url. INVALID_ARGUMENT naming the flag for unknown flags, missing values, bad numbers
+// or roles.
+absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
+                                         const std::string& database_url_env = "");
 
 // The usage text printed by --help and after a command-line error.
 const char* Usage();

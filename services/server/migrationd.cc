@@ -20,12 +20,16 @@
 #include "services/gateway/api_routes.h"
 #include "services/gateway/http_gateway.h"
 #include "services/grpc_api/grpc_migration_service.h"
+#include "services/health/health_monitor.h"
+#include "services/health/readiness_probe.h"
 #include "services/metrics/api_metrics.h"
+#include "services/metrics/process_metrics_collector.h"
 #include "services/metrics/task_metrics_collector.h"
 #include "services/server/service_state.h"
 #include "services/worker/job_factory.h"
 #include "services/worker/worker_pool.h"
 #include "storage/pg_worker_store.h"
+#include "storage/schema_migrator.h"
 
 namespace rms::server {
 namespace {
@@ -71,6 +75,20 @@ std::string WorkerIdentity() {
   return absl::StrCat(host, ":", getpid());
 }
 
+// GET /healthz: the process is alive. GET /readyz: it can serve (503 DCS.5031 with the reason
+// otherwise). Neither needs credentials.
+void AddHealthRoutes(gateway::Router& router, health::ReadinessProbe& probe) {
+  router.Add({"GET", "/healthz", false,
+              [](const gateway::RouteRequest&) -> absl::StatusOr<std::string> {
+                return std::string(R"({"status":"ok"})");
+              }});
+  router.Add({"GET", "/readyz", false,
+              [&probe](const gateway::RouteRequest&) -> absl::StatusOr<std::string> {
+                RETURN_IF_ERROR(probe.Check());
+                return std::string(R"({"status":"ready"})");
+              }});
+}
+
 }  // namespace
 
 absl::Status RunServer(const ServerOptions& options) {
@@ -88,14 +106,19 @@ absl::Status RunServer(const ServerOptions& options) {
       [&store = state->store()] { return store.ListLiveTasks(10000); });
   if (options.api_role) exposer->RegisterCollectable(task_metrics);
   ready["metrics_port"] = metrics_port;
+  storage::PgPool& pool = state->store().pool();
+  health::ReadinessProbe probe([&pool] { return storage::AppliedSchemaVersion(pool); },
+                               storage::BuiltinSchemaVersion());
+  const int worker_slots = options.worker_role ? options.workers : 0;
+  auto process_metrics = std::make_shared<metrics::ProcessMetricsCollector>([&, worker_slots] {
+    return metrics::ProcessHealth{probe.last_ready(), pool.ErrorCount(), worker_slots};
+  });
+  exposer->RegisterCollectable(process_metrics);
 
   api::MigrationApi api(state->store(), state->store(), state->secrets());
   auth::Authenticator authenticator(state->store(), state->secrets(), [] { return absl::Now(); });
   gateway::Router router;
-  router.Add({"GET", "/healthz", false,
-              [](const gateway::RouteRequest&) -> absl::StatusOr<std::string> {
-                return std::string(R"({"status":"ok"})");
-              }});
+  AddHealthRoutes(router, probe);
   gateway::AddApiRoutes(router, api);
   gateway::HttpGateway http(router, authenticator, api_metrics);
   grpc_api::GrpcMigrationService grpc_service(api, authenticator, api_metrics);
@@ -125,10 +148,18 @@ absl::Status RunServer(const ServerOptions& options) {
         worker::WorkerPoolOptions{options.workers, WorkerIdentity(), {}, absl::Seconds(5)});
     workers->Start();
   }
+  health::HealthMonitor monitor(
+      probe,
+      [&grpc_server](bool ready) {
+        if (grpc_server) grpc_api::SetServing(*grpc_server, ready);
+      },
+      absl::Seconds(1));
+  monitor.Start();
   RETURN_IF_ERROR(WriteReadyFile(options.ready_file, ready));
   int signal = 0;
   sigwait(&signals, &signal);
   LogInfo(absl::StrCat("signal ", signal, " received; shutting down"));
+  monitor.Stop();
   if (workers) workers->Stop();  // running tasks keep their status and release their leases
   http.Stop();
   if (grpc_server) grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));

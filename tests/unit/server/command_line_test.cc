@@ -29,6 +29,18 @@ TEST(CommandLineTest, ParsesBothFlagForms) {
   EXPECT_EQ(command->serve.workers, 4);
 }
 
+TEST(CommandLineTest, DatabaseUrlFromTheEnvironmentUnlessTheFlagIsGiven) {
+  auto from_env = ParseCommandLine({}, "postgresql://env/db");
+  ASSERT_TRUE(from_env.ok());
+  EXPECT_EQ(from_env->serve.database.database_url, "postgresql://env/db");
+  auto flag_wins = ParseCommandLine({"--database-url", "postgresql://flag/db"}, "postgresql://env/db");
+  ASSERT_TRUE(flag_wins.ok());
+  EXPECT_EQ(flag_wins->serve.database.database_url, "postgresql://flag/db");
+  auto credentials = ParseCommandLine({"credentials", "create", "--project", "p"}, "postgresql://e/d");
+  ASSERT_TRUE(credentials.ok());
+  EXPECT_EQ(credentials->credentials.database.database_url, "postgresql://e/d");
+}
+
 TEST(CommandLineTest, CredentialsCommand) {
   auto command = ParseCommandLine({"credentials", "create", "--project", "p1", "--aksk"});
   ASSERT_TRUE(command.ok());
