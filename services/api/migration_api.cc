@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/api/addrs.h"
+#include "services/api/endpoint_identity.h"
 #include "services/api/request_validation.h"
 #include "services/api/task_state.h"
 #include "services/api/task_views.h"
@@ -43,11 +44,11 @@ absl::Status ValidateImportBody(const v1::CreateImportTaskBody& body) {
                               body.target_instance());
 }
 
-// Both endpoints resolved: they must not be the same node set.
+// Both endpoints resolved: they must not reach a common server (after name resolution).
 absl::Status CheckDistinct(const EndpointConfig& source, const EndpointConfig& target) {
   ASSIGN_OR_RETURN(auto source_nodes, ParseAddrs("source_instance.addrs", source.addrs));
   ASSIGN_OR_RETURN(auto target_nodes, ParseAddrs("target_instance.addrs", target.addrs));
-  if (CanonicalAddrs(source_nodes) == CanonicalAddrs(target_nodes)) return errors::SameInstance();
+  if (SameServer(source_nodes, target_nodes)) return errors::SameInstance();
   return absl::OkStatus();
 }
 
@@ -218,8 +219,9 @@ absl::StatusOr<EndpointConfig> MigrationApi::ResolveEndpoint(absl::string_view p
     if (!instance.ok()) return instance.status();
     endpoint.instance_id = instance->id;
     endpoint.instance_name = instance->name;
-    if (endpoint.addrs.empty()) endpoint.addrs = instance->addrs;
+    endpoint.addrs = instance->addrs;  // validation refused addrs or password beside an id
     endpoint.sealed_password = instance->encrypted_password;
+    return endpoint;
   }
   if (!body.password().empty()) {
     ASSIGN_OR_RETURN(endpoint.sealed_password, secrets_.Seal(body.password()));

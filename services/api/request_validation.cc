@@ -97,6 +97,12 @@ absl::Status ValidateInstanceBody(absl::string_view field, bool present,
   if (body.id().empty() && body.addrs().empty()) {
     return errors::BadInstance(field, "needs 'id' (a registered instance) or 'addrs'");
   }
+  // A registered instance's stored password must only ever go to its own address.
+  if (!body.id().empty() && (!body.addrs().empty() || !body.password().empty())) {
+    return errors::BadInstance(Child(field, body.addrs().empty() ? "password" : "addrs"),
+                               "give either 'id' (a registered instance: its stored address and "
+                               "password are used) or 'addrs' with 'password', not both");
+  }
   if (!body.addrs().empty()) {
     auto nodes = ParseAddrs(Child(field, "addrs"), body.addrs());
     if (!nodes.ok()) return nodes.status();

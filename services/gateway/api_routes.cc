@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "services/api/string_fields.h"
 #include "services/common/errors.h"
 #include "services/common/status_macros.h"
 #include "services/rest_json/json_codec.h"
@@ -61,6 +62,7 @@ RouteHandler Adapt(MigrationApi& api, absl::StatusOr<Resp> (MigrationApi::*metho
   return [&api, method, fill](Params req) -> absl::StatusOr<std::string> {
     Req request;
     RETURN_IF_ERROR(fill(req, request));
+    RETURN_IF_ERROR(api::ValidateRequestStrings(request));
     ASSIGN_OR_RETURN(Resp response, (api.*method)(request));
     return rest_json::EncodeJson(response);
   };

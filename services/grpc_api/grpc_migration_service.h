@@ -9,6 +9,7 @@
 #include "grpcpp/grpcpp.h"
 #include "rms/v1/migration.grpc.pb.h"
 #include "services/api/migration_api.h"
+#include "services/api/string_fields.h"
 #include "services/auth/authenticator.h"
 #include "services/metrics/api_metrics.h"
 
@@ -57,6 +58,7 @@ class GrpcMigrationService final : public v1::MigrationService::Service {
     const auto started = std::chrono::steady_clock::now();
     const std::string path = std::string("/rms.v1.MigrationService/") + name;
     absl::Status status = Authenticate(path, *context, request, request.project_id());
+    if (status.ok()) status = api::ValidateRequestStrings(request);
     if (status.ok()) {
       absl::StatusOr<Response> result = (api_.*method)(request);
       if (result.ok()) *response = *std::move(result);

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/api/string_fields.h"
 
 namespace rms::server {
 namespace {
@@ -135,6 +136,11 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
       return s;
     }
     if (c.project_id.empty()) return absl::InvalidArgumentError("--project is required");
+    if (!api::IsValidId(c.project_id)) {
+      return absl::InvalidArgumentError(
+          "--project needs 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or "
+          "digit");
+    }
     return command;
   }
   ServerOptions& o = command.serve;

@@ -15,7 +15,9 @@ JobFactory MakeJobFactory(storage::WorkerStore& store, const crypto::SecretBox& 
         task_config::TaskConfigFromJson(task.config_json);
     if (!config.ok()) return absl::InvalidArgumentError("the task's stored config is unreadable");
     if (task.kind == "backupfile_import") {
-      return std::make_unique<ImportJob>(*std::move(config), import_dir, secrets);
+      // A project reads only <import-dir>/<project_id>/ (ids cannot contain '/' or start with '.').
+      return std::make_unique<ImportJob>(*std::move(config),
+                                         absl::StrCat(import_dir, "/", task.project_id), secrets);
     }
     if (task.kind == "online_migration") {
       return std::make_unique<OnlineMigrationJob>(task, *std::move(config), store, secrets);

@@ -10,6 +10,7 @@
 namespace rms::worker {
 
 // INVALID_ARGUMENT when the stored config is unusable (the task then fails with that message).
+// Import tasks read their files from <import_dir>/<project_id>/ only.
 JobFactory MakeJobFactory(storage::WorkerStore& store, const crypto::SecretBox& secrets,
                           std::string import_dir);
 

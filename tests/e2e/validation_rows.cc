@@ -31,6 +31,13 @@ std::string Addrs(const std::string& source, const std::string& target) {
   return body.dump();
 }
 
+// {"<field>": ["id0", "id1", ...]} with `count` ids.
+std::string BatchOf(const std::string& field, int count) {
+  Json ids = Json::array();
+  for (int i = 0; i < count; ++i) ids.push_back("id" + std::to_string(i));
+  return Json{{field, ids}}.dump();
+}
+
 BadRequest Configure(std::string name, std::string body, int status, std::string code,
                      std::string mentions = "") {
   return {std::move(name), "POST",          kConfigure,         std::move(body),
@@ -77,8 +84,22 @@ std::vector<BadRequest> ConfigureFieldRows() {
       Configure("SameSetOtherOrder",
                 Addrs("10.0.0.1:7000,10.0.0.2:7001", "10.0.0.2:7001,10.0.0.1:7000"), 400,
                 "DCS.4006"),
-      Configure("SameHostOtherCase", Addrs("Redis.Local:6379", "redis.local:6379"), 400,
+      Configure("SameHostOtherCase", Addrs("LocalHost:6379", "localhost:6379"), 400, "DCS.4006"),
+      // Compared after name resolution (localhost is in /etc/hosts: no DNS query leaves).
+      Configure("LocalhostIsTheLoopbackAddress", Addrs("localhost:6379", "127.0.0.1:6379"), 400,
                 "DCS.4006"),
+      Configure("SharedClusterNode", Addrs("127.0.0.1:7000,127.0.0.1:7001", "127.0.0.1:7001"),
+                400, "DCS.4006"),
+      Configure("RegisteredIdWithAddrs",
+                Seed("/source_instance", {{"id", kUnknownId}, {"addrs", "127.0.0.1:1"}}), 400,
+                "DCS.4005", "source_instance.addrs"),
+      Configure("RegisteredIdWithPassword",
+                Seed("/target_instance", {{"id", kUnknownId}, {"password", "x"}}), 400,
+                "DCS.4005", "target_instance.password"),
+      Configure("NulInAddrs", Addrs(std::string("127.0.0.1:1") + '\0' + "2", "127.0.0.1:2"), 400,
+                "DCS.4002", "source_instance.addrs"),
+      Configure("AddrsOver4KiB", Addrs(std::string(5000, 'a') + ":1", "127.0.0.1:2"), 400,
+                "DCS.4002", "source_instance.addrs"),
       Configure("UnknownSourceInstanceId", Seed("/source_instance", {{"id", kUnknownId}}), 400,
                 "DCS.4007", "source_instance"),
   };
@@ -115,6 +136,18 @@ std::vector<BadRequest> ShapeRows() {
        "DCS.4001", "migration_tasks"},
       {"DeleteEmptyList", "DELETE", "/migration-tasks/delete", R"({"task_id_list":[]})", 400,
        "DCS.4001", "task_id_list"},
+      {"TaskNameWithNul", "POST", "/migration/instance", R"({"name":"bad\u0000name"})", 400,
+       "DCS.4002", "name"},
+      {"DescriptionWithEscape", "POST", "/migration/instance",
+       R"({"name":"good-name","description":"a\u001bb"})", 400, "DCS.4002", "description"},
+      {"BatchStopOver100", "POST", "/migration-task/batch-stop", BatchOf("migration_tasks", 101),
+       400, "DCS.4002", "migration_tasks"},
+      {"BatchRestartOver100", "POST", "/migration-tasks/batch-restart",
+       BatchOf("migration_tasks", 101), 400, "DCS.4002", "migration_tasks"},
+      {"DeleteOver100", "DELETE", "/migration-tasks/delete", BatchOf("task_id_list", 101), 400,
+       "DCS.4002", "task_id_list"},
+      {"BatchIdWithSlash", "POST", "/migration-task/batch-stop",
+       R"({"migration_tasks":["a/b"]})", 400, "DCS.4002", "migration_tasks[0]"},
   };
 }
 

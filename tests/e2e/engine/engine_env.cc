@@ -20,12 +20,14 @@ void EngineE2eTest::SetUp() {
   auto dir = test_support::TempDir::Create("rms-engine-e2e");
   ASSERT_TRUE(dir.ok()) << dir.status();
   dir_ = *std::move(dir);
-  import_dir_ = dir_->path() + "/import";
+  import_root_ = dir_->path() + "/import";
+  import_dir_ = import_root_ + "/" + project_;  // each project reads only its own folder
+  ASSERT_EQ(mkdir(import_root_.c_str(), 0755), 0);
   ASSERT_EQ(mkdir(import_dir_.c_str(), 0755), 0);
   test_support::MigrationdOptions options;
   options.data_dir = dir_->path();
   options.database_url = database_->url();
-  options.extra_flags = {"--workers", "2", "--import-dir", import_dir_};
+  options.extra_flags = {"--workers", "2", "--import-dir", import_root_};
   auto server = test_support::MigrationdProcess::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);

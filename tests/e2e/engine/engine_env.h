@@ -39,13 +39,16 @@ class EngineE2eTest : public ::testing::Test {
   Json Logs(const std::string& task_id);
   Json Stats(const std::string& task_id);
   std::string P(const std::string& path) const { return "/v2/" + project_ + path; }
+  // The project's import folder: <--import-dir>/<project>.
   const std::string& import_dir() const { return import_dir_; }
+  const std::string& import_root() const { return import_root_; }
 
   std::unique_ptr<test_support::PgTestDatabase> database_;
   std::unique_ptr<test_support::TempDir> dir_;
   std::unique_ptr<test_support::MigrationdProcess> server_;
   std::unique_ptr<test_support::RestClient> rest_;
   std::string project_ = "engine-e2e";
+  std::string import_root_;
   std::string import_dir_;
 };
 

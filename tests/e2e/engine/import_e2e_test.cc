@@ -9,6 +9,17 @@ namespace {
 
 class ImportTest : public EngineE2eTest {};
 
+// An import task body reading `file` of the project's import folder into `target`.
+Json ImportBody(const std::string& task_name, const std::string& file,
+                const test_support::RedisServer& target) {
+  return Json{{"task_name", task_name},
+              {"migration_type", "backupfile_import"},
+              {"migration_method", "full_amount_migration"},
+              {"backup_files", {{"file_source", "self_build_obs"},
+                                {"files", Json::array({{{"file_name", file}}})}}},
+              {"target_instance", {{"addrs", AddrOf(target)}}}};
+}
+
 TEST_F(ImportTest, Rdb12FixtureIntoRedis70EqualsItsManifest) {
   std::filesystem::copy_file(test_writer::FixturePath("rdb/dataset-rdb12.rdb"),
                              import_dir() + "/dump12.rdb");
@@ -44,18 +55,36 @@ TEST_F(ImportTest, FileOutsideTheImportDirectoryIsRefused) {
   auto target = test_support::RedisServer::Start();
   ASSERT_TRUE(target.ok());
   std::filesystem::create_symlink("/etc/passwd", import_dir() + "/escape.rdb");
-  Json body{{"task_name", "import-escape"},
-            {"migration_type", "backupfile_import"},
-            {"migration_method", "full_amount_migration"},
-            {"backup_files", {{"file_source", "self_build_obs"},
-                              {"files", Json::array({{{"file_name", "escape.rdb"}}})}}},
-            {"target_instance", {{"addrs", AddrOf(**target)}}}};
+  Json body = ImportBody("import-escape", "escape.rdb", **target);
   auto created = rest_->Send("POST", P("/migration-task"), body.dump());
   ASSERT_EQ(created.status, 200) << created.body;
   Json task = WaitForStatus(created.json["id"], {"MIGRATION_FAILED"}, absl::Seconds(60));
   EXPECT_NE(task["error_message"].get<std::string>().find("outside the import directory"),
             std::string::npos)
       << task.dump();
+  EXPECT_EQ((*target)->Cli({"DBSIZE"}).value(), "0");
+}
+
+TEST_F(ImportTest, AProjectReadsOnlyItsOwnImportFolder) {
+  auto target = test_support::RedisServer::Start();
+  ASSERT_TRUE(target.ok());
+  const std::string other = import_root() + "/another-project";
+  std::filesystem::create_directory(other);
+  std::filesystem::copy_file(test_writer::FixturePath("rdb/dataset-rdb10.rdb"),
+                             other + "/theirs.rdb");
+  std::filesystem::copy_file(test_writer::FixturePath("rdb/dataset-rdb10.rdb"),
+                             import_root() + "/shared.rdb");
+  for (const std::string name : {"theirs.rdb", "shared.rdb"}) {
+    Json body = ImportBody("import-foreign", name, **target);
+    auto created = rest_->Send("POST", P("/migration-task"), body.dump());
+    ASSERT_EQ(created.status, 200) << created.body;
+    Json task = WaitForStatus(created.json["id"], {"MIGRATION_FAILED", "SUCCESS"},
+                              absl::Seconds(60));
+    EXPECT_EQ(task["status"], "MIGRATION_FAILED") << name;
+  }
+  // A path that climbs out of the project's folder is refused before anything is stored.
+  Json climbing = ImportBody("import-climb", "../another-project/theirs.rdb", **target);
+  EXPECT_EQ(rest_->Send("POST", P("/migration-task"), climbing.dump()).status, 400);
   EXPECT_EQ((*target)->Cli({"DBSIZE"}).value(), "0");
 }
 

@@ -53,6 +53,16 @@ TEST(RequestValidationTest, InstanceBodies) {
   body.clear_addrs();
   body.set_id("abc");
   EXPECT_EQ(CodeOf(ValidateInstanceBody("source_instance", true, body)), "OK");
+  // A registered instance's stored password never goes to an address the caller picks.
+  body.set_addrs("127.0.0.1:6379");
+  absl::Status with_addrs = ValidateInstanceBody("source_instance", true, body);
+  EXPECT_EQ(CodeOf(with_addrs), "DCS.4005");
+  EXPECT_NE(with_addrs.message().find("source_instance.addrs"), absl::string_view::npos);
+  body.clear_addrs();
+  body.set_password("guess");
+  absl::Status with_password = ValidateInstanceBody("source_instance", true, body);
+  EXPECT_EQ(CodeOf(with_password), "DCS.4005");
+  EXPECT_NE(with_password.message().find("source_instance.password"), absl::string_view::npos);
 }
 
 TEST(RequestValidationTest, ImportFilesStayInsideTheImportDirectory) {
