@@ -1,4 +1,4 @@
-// The task state machine of spec/dcs-migration-api.md, independent of storage and protocol.
+// The task state machine of docs/api.md ("Statuses"), independent of storage and protocol.
 #include "services/api/task_state.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The DCS error catalogue (spec/error-codes.md) and its named constructors.
+// The DCS error catalogue (docs/errors.md) and its named constructors.
 #include "services/common/errors.h"
 
 #include <array>

@@ -10,7 +10,7 @@
 
 namespace rms::errors {
 
-// One row of spec/error-codes.md.
+// One row of the catalogue (docs/errors.md).
 struct CatalogueEntry {
   absl::string_view code;       // "DCS.4133"
   int http_status;             // 404

@@ -1,4 +1,4 @@
-// The DCS REST routes of spec/dcs-migration-api.md, each a thin adapter over MigrationApi.
+// The DCS REST routes of docs/api.md, each a thin adapter over MigrationApi.
 #pragma once
 
 #include "services/api/migration_api.h"

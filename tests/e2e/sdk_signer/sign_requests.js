@@ -135,7 +135,7 @@ async function expect401(name, signed, mutate) {
   console.log(`ok   ${name}: HTTP 401 DCS.4010 (${res.json.error_msg})`);
 }
 
-// The SDK signer must reproduce the second worked example of sdk-signing-vectors.md (GET with a
+// The SDK signer must reproduce the second worked example of docs/authentication.md (GET with a
 // query; the first one's body uses Python's JSON spacing, which JSON.stringify cannot produce).
 function checkSpecVector() {
   const request = {

@@ -1,4 +1,5 @@
-// Reproduces spec/sdk-signing-vectors.md byte for byte, then checks the encoding rules one by one.
+// Reproduces the signing examples of docs/authentication.md byte for byte, then checks the
+// encoding rules one by one.
 #include "services/auth/sdk_signing.h"
 
 #include <gtest/gtest.h>

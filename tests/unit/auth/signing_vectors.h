@@ -1,4 +1,4 @@
-// The two SDK-HMAC-SHA256 vectors of spec/sdk-signing-vectors.md as SignableRequests.
+// The two SDK-HMAC-SHA256 examples of docs/authentication.md as SignableRequests.
 #pragma once
 
 #include <string>

@@ -13,7 +13,7 @@
 
 namespace rms::engine::rdb::testing {
 
-// The fixture directory (../shared/fixtures/rdb beside the repository).
+// The fixture directory (tests/fixtures/rdb of the repository).
 std::string FixturesDir();
 // Paths (relative to FixturesDir) of every *.rdb fixture: valid ones, or only corrupt ones.
 std::vector<std::string> ValidFixtures();
