@@ -22,9 +22,12 @@
 #include "services/grpc_api/grpc_migration_service.h"
 #include "services/metrics/api_metrics.h"
 #include "services/metrics/task_metrics_collector.h"
+#include "services/metrics/verification_metrics.h"
 #include "services/server/service_state.h"
 #include "services/worker/job_factory.h"
+#include "services/worker/verification_runner.h"
 #include "services/worker/worker_pool.h"
+#include "storage/pg_verification_store.h"
 #include "storage/pg_worker_store.h"
 
 namespace rms::server {
@@ -71,6 +74,18 @@ std::string WorkerIdentity() {
   return absl::StrCat(host, ":", getpid());
 }
 
+metrics::FinishedVerification FinishedOf(const worker::VerificationOutcome& outcome) {
+  const verify::Report& report = outcome.report;
+  return metrics::FinishedVerification{outcome.status,
+                                       report.keys_checked,
+                                       {{"missing", report.missing},
+                                        {"extra", report.extra},
+                                        {"value", report.value_mismatch},
+                                        {"ttl", report.ttl_mismatch},
+                                        {"type", report.type_mismatch}},
+                                       outcome.source_commands};
+}
+
 }  // namespace
 
 absl::Status RunServer(const ServerOptions& options) {
@@ -78,6 +93,7 @@ absl::Status RunServer(const ServerOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // threads created below inherit the mask
   ASSIGN_OR_RETURN(std::unique_ptr<ServiceState> state,
                    ServiceState::Open(options.database, /*attach_if_running=*/false));
+  storage::PgVerificationStore verification_store(state->store().pool());
   auto registry = std::make_shared<prometheus::Registry>();
   metrics::ApiMetrics api_metrics(*registry);
   nlohmann::json ready = nlohmann::json::object();
@@ -86,10 +102,16 @@ absl::Status RunServer(const ServerOptions& options) {
   exposer->RegisterCollectable(registry);
   auto task_metrics = std::make_shared<metrics::TaskMetricsCollector>(
       [&store = state->store()] { return store.ListLiveTasks(10000); });
-  if (options.api_role) exposer->RegisterCollectable(task_metrics);
+  auto verification_metrics = std::make_shared<metrics::VerificationStatusCollector>(
+      [&verification_store] { return verification_store.CountVerificationsByStatus(); });
+  if (options.api_role) {
+    exposer->RegisterCollectable(task_metrics);
+    exposer->RegisterCollectable(verification_metrics);
+  }
+  metrics::VerificationCounters verification_counters(*registry);
   ready["metrics_port"] = metrics_port;
 
-  api::MigrationApi api(state->store(), state->store(), state->secrets());
+  api::MigrationApi api(state->store(), state->store(), verification_store, state->secrets());
   auth::Authenticator authenticator(state->store(), state->secrets(), [] { return absl::Now(); });
   gateway::Router router;
   router.Add({"GET", "/healthz", false,
@@ -119,10 +141,18 @@ absl::Status RunServer(const ServerOptions& options) {
     const std::string import_dir = options.import_dir.empty()
                                        ? options.database.data_dir + "/import"
                                        : options.import_dir;
+    const worker::VerificationRunnerOptions verify_options;
+    auto verification_runner = std::make_shared<worker::VerificationRunner>(
+        verification_store, state->store(), worker_store, state->secrets(), verify_options,
+        [&verification_counters](const worker::VerificationOutcome& outcome) {
+          verification_counters.Observe(FinishedOf(outcome));
+        });
     workers = std::make_unique<worker::WorkerPool>(
         worker_store, state->store().pool().url(),
         worker::MakeJobFactory(worker_store, state->secrets(), import_dir),
-        worker::WorkerPoolOptions{options.workers, WorkerIdentity(), {}, absl::Seconds(5)});
+        worker::WorkerPoolOptions{options.workers, WorkerIdentity(), {}, absl::Seconds(5)},
+        worker::MakeVerificationWork(verification_store, verification_runner,
+                                     verify_options.lease_ttl));
     workers->Start();
   }
   RETURN_IF_ERROR(WriteReadyFile(options.ready_file, ready));
