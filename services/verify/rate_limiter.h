@@ -9,27 +9,29 @@
 
 namespace rms::verify {
 
-// Commands earn the right to be sent at `per_second`; at most a tenth of a second's worth (and
-// at least one command) may accumulate while idle, so the rate over any second stays close to
-// the limit. Acquire() sleeps before the commands are sent (a pipeline of n commands waits for
-// n tokens, running into debt when n exceeds the burst). One thread.
+// Keeps every one-second window at or below `per_second` commands, as long as no pipeline is
+// larger than `max_pipeline`: tokens accrue at per_second - max_pipeline (at least half of
+// per_second) and at most max_pipeline of them accumulate while idle, so a window holds at most
+// the accrued rate plus one pipeline paid for before it. Acquire() sleeps before the commands
+// are sent (a pipeline of n commands waits for n tokens). One thread.
 class CommandRateLimiter {
  public:
   using Clock = std::function<absl::Time()>;
   // Sleeps up to the duration; false when the verification was cancelled meanwhile.
   using Sleeper = std::function<bool(absl::Duration)>;
 
-  // `per_second` > 0.
-  CommandRateLimiter(double per_second, Clock clock, Sleeper sleep);
+  // `per_second` > 0, `max_pipeline` >= 1.
+  CommandRateLimiter(double per_second, int64_t max_pipeline, Clock clock, Sleeper sleep);
 
   // Waits until `commands` may be sent. CANCELLED when the sleep was interrupted.
   absl::Status Acquire(int64_t commands);
-  double per_second() const { return per_second_; }
+  // The rate tokens accrue at.
+  double accrual_per_second() const { return rate_; }
   // Total time Acquire() waited.
   absl::Duration waited() const { return waited_; }
 
  private:
-  const double per_second_;
+  const double rate_;
   const double burst_;
   Clock clock_;
   Sleeper sleep_;

@@ -12,7 +12,8 @@ namespace rms::verify {
 Verifier::Verifier(engine::redis::RedisClient& source, engine::redis::RedisClient& target,
                    VerifierOptions options, VerifierHooks hooks)
     : options_(std::move(options)), hooks_(std::move(hooks)),
-      limiter_(options_.max_source_ops, [] { return absl::Now(); }, hooks_.sleep),
+      limiter_(options_.max_source_ops, MaxPipeline(options_.max_source_ops),
+               [] { return absl::Now(); }, hooks_.sleep),
       source_(source, &limiter_), target_(target, nullptr) {}
 
 absl::Status Verifier::Run() {
@@ -39,8 +40,25 @@ Report Verifier::Progress() const {
   return report_;
 }
 
-int Verifier::BatchKeys() const {
-  return static_cast<int>(std::clamp(options_.max_source_ops / 20, 10.0, 100.0));
+int Verifier::BatchKeys(double max_source_ops) {
+  return static_cast<int>(std::clamp(max_source_ops / 40, 1.0, 100.0));
+}
+
+int64_t Verifier::MaxPipeline(double max_source_ops) {
+  return 2 * BatchKeys(max_source_ops) + 1;  // TYPE and PTTL per key, one DEBUG DIGEST-VALUE
+}
+
+int Verifier::BatchKeys() const { return BatchKeys(options_.max_source_ops); }
+
+absl::Status Verifier::ForEachBatch(const std::vector<std::string>& keys,
+                                    const std::function<absl::Status(const Keys&)>& fn) const {
+  const size_t batch = static_cast<size_t>(BatchKeys());
+  for (size_t start = 0; start < keys.size(); start += batch) {
+    const auto first = keys.begin() + start;
+    const auto end = keys.begin() + std::min(keys.size(), start + batch);
+    RETURN_IF_ERROR(fn(Keys(first, end)));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Verifier::SelectBoth(int db) {
@@ -128,6 +146,7 @@ absl::Status Verifier::Recheck() {
       AddToReport(candidates_[i].db, candidates_[i].key, *problem);
     }
   }
+  rechecked_ += candidates_.size();
   candidates_.clear();
   return absl::OkStatus();
 }

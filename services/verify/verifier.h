@@ -1,5 +1,5 @@
 // Verifier: compares a source Redis with a target Redis key by key (type, value digest, TTL),
-// paced so the source sees at most a configured number of commands per second.
+// paced so the source sees at most a configured number of commands in any second.
 #pragma once
 
 #include <atomic>
@@ -57,23 +57,35 @@ class Verifier {
   Report Progress() const;
   uint64_t source_commands() const { return source_.commands(); }
   DigestMode digest_mode() const { return mode_; }
+  // After Run(), on its thread: differences held for the incremental re-check.
+  size_t rechecked() const { return rechecked_; }
 
  private:
   struct Candidate {
     int db;
     std::string key;
   };
-  // Keys per batch: about 1/20 s of the rate, 10..100.
+  // SCAN's COUNT; the keys it returns are then read in batches.
+  static constexpr int kScanCount = 100;
+  // Keys per batch: about 1/40 s of the rate, 1..100, so that the largest pipeline (2 commands
+  // per key and one more) is about 5% of a second's commands.
+  static int BatchKeys(double max_source_ops);
+  static int64_t MaxPipeline(double max_source_ops);
   int BatchKeys() const;
   absl::Status SelectBoth(int db);
   // Reads `keys` (of `db`, selected on both sides) on both sides and records what differs;
   // returns how many existed on the source (the keys checked).
   absl::StatusOr<int64_t> CheckBatch(int db, const std::vector<std::string>& keys);
+  using Keys = std::vector<std::string>;
+  // Calls `fn` on consecutive slices of `keys` of at most BatchKeys() keys.
+  absl::Status ForEachBatch(const Keys& keys, const std::function<absl::Status(const Keys&)>& fn) const;
   // Scans the source's `db` and checks its keys; with `remaining`, only keys not checked before
   // and until *remaining keys were checked (counting down).
   absl::Status SourcePass(int db, int64_t* remaining);
   // Scans the target's `db` for keys the source lacks.
   absl::Status ExtraPass(int db);
+  // Records the `keys` of the target's `db` that the source lacks (one batch).
+  absl::Status CheckExtras(int db, const std::vector<std::string>& keys);
   absl::Status SamplePass(const std::vector<DbKeys>& dbs, int64_t total);
   absl::Status RandomSample(const std::vector<DbKeys>& dbs, int64_t total);
   // Reads every candidate on `side` into `states` (same order), db by db.
@@ -93,6 +105,7 @@ class Verifier {
   RedisSide target_;
   DigestMode mode_ = DigestMode::kChunked;
   std::vector<Candidate> candidates_;
+  size_t rechecked_ = 0;
   absl::flat_hash_set<uint64_t> seen_;  // sample mode: hashes of the keys already checked
   mutable absl::Mutex mu_;
   Report report_ ABSL_GUARDED_BY(mu_);

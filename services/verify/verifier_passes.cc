@@ -12,16 +12,18 @@ absl::Status Verifier::SourcePass(int db, int64_t* remaining) {
   std::string cursor = "0";
   do {
     std::vector<std::string> keys;
-    ASSIGN_OR_RETURN(cursor, source_.Scan(cursor, BatchKeys(), &keys));
+    ASSIGN_OR_RETURN(cursor, source_.Scan(cursor, kScanCount, &keys));
     if (remaining == nullptr) {
-      RETURN_IF_ERROR(CheckBatch(db, keys).status());
+      RETURN_IF_ERROR(
+          ForEachBatch(keys, [&](const Keys& batch) { return CheckBatch(db, batch).status(); }));
       continue;
     }
     DropSeen(db, keys);
     // Keys deleted since the SCAN do not count: check more until enough were there.
     auto next = keys.begin();
     while (next != keys.end() && *remaining > 0) {
-      const auto end = next + std::min<int64_t>(*remaining, keys.end() - next);
+      const int64_t take = std::min<int64_t>({*remaining, BatchKeys(), keys.end() - next});
+      const auto end = next + take;
       ASSIGN_OR_RETURN(int64_t checked, CheckBatch(db, std::vector<std::string>(next, end)));
       *remaining -= checked;
       next = end;
@@ -35,24 +37,30 @@ absl::Status Verifier::ExtraPass(int db) {
   std::string cursor = "0";
   do {
     std::vector<std::string> keys;
-    ASSIGN_OR_RETURN(cursor, target_.Scan(cursor, BatchKeys(), &keys));
+    ASSIGN_OR_RETURN(cursor, target_.Scan(cursor, kScanCount, &keys));
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    ASSIGN_OR_RETURN(std::vector<KeyState> source, ReadExistence(source_, keys));
-    std::vector<std::string> absent;
-    std::vector<KeyState> absent_source;
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (source[i].exists) continue;  // compared by the source pass
-      absent.push_back(keys[i]);
-      absent_source.push_back(source[i]);
-    }
-    ASSIGN_OR_RETURN(std::vector<KeyState> target, ReadKeys(target_, absent, std::nullopt));
-    for (size_t i = 0; i < absent.size(); ++i) {
-      if (auto problem = CompareKey(absent_source[i], target[i], options_.ttl_tolerance)) {
-        Found(db, absent[i], *problem);
-      }
-    }
+    RETURN_IF_ERROR(
+        ForEachBatch(keys, [&](const Keys& batch) { return CheckExtras(db, batch); }));
   } while (cursor != "0");
+  return absl::OkStatus();
+}
+
+absl::Status Verifier::CheckExtras(int db, const std::vector<std::string>& keys) {
+  ASSIGN_OR_RETURN(std::vector<KeyState> source, ReadExistence(source_, keys));
+  std::vector<std::string> absent;
+  std::vector<KeyState> absent_source;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (source[i].exists) continue;  // compared by the source pass
+    absent.push_back(keys[i]);
+    absent_source.push_back(source[i]);
+  }
+  ASSIGN_OR_RETURN(std::vector<KeyState> target, ReadKeys(target_, absent, std::nullopt));
+  for (size_t i = 0; i < absent.size(); ++i) {
+    if (auto problem = CompareKey(absent_source[i], target[i], options_.ttl_tolerance)) {
+      Found(db, absent[i], *problem);
+    }
+  }
   return absl::OkStatus();
 }
 

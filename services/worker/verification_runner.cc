@@ -40,6 +40,17 @@ verify::VerifierOptions OptionsOf(const storage::VerificationRecord& verificatio
   return options;
 }
 
+std::string HowItCompared(const verify::Verifier& verifier) {
+  std::string text = verifier.digest_mode() == verify::DigestMode::kDebug
+                         ? "values compared by DEBUG DIGEST-VALUE"
+                         : "values compared by chunked reads (DEBUG refused or versions differ)";
+  if (verifier.rechecked() > 0) {
+    absl::StrAppend(&text, "; ", verifier.rechecked(),
+                    " differences were checked again after the target caught up");
+  }
+  return text;
+}
+
 }  // namespace
 
 VerificationRunner::VerificationRunner(storage::VerificationStore& verifications,
@@ -90,6 +101,7 @@ void VerificationRunner::Run(const storage::VerificationRecord& verification,
   keeper.Start();
   absl::Status outcome = verifier.Run();
   keeper.Stop();
+  LogInfo(absl::StrCat("verification ", verification.id, ": ", HowItCompared(verifier)));
   context.Unregister(wake);
   shutdown.Unregister(link);
   if (keeper.lease_lost()) {
