@@ -25,6 +25,18 @@ std::vector<std::string> KeywordsFromJson(const std::string& text) {
   return keywords;
 }
 
+std::vector<VerificationExample> ExamplesFromJson(const std::string& text) {
+  std::vector<VerificationExample> examples;
+  const nlohmann::json array = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!array.is_array()) return examples;
+  for (const nlohmann::json& item : array) {
+    if (!item.is_object()) continue;
+    examples.push_back(VerificationExample{item.value("db", 0), item.value("key", ""),
+                                           item.value("problem", "")});
+  }
+  return examples;
+}
+
 }  // namespace
 
 std::optional<int64_t> MicrosOrNull(const std::optional<absl::Time>& time) {
@@ -115,6 +127,38 @@ CredentialRecord CredentialFromRow(const pqxx::row& row) {
   credential.encrypted_secret_key = Text(row[5]);
   credential.created_at = TimeOf(row[6]);
   return credential;
+}
+
+std::string ExamplesToJson(const std::vector<VerificationExample>& examples) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const VerificationExample& example : examples) {
+    array.push_back({{"db", example.db}, {"key", example.key}, {"problem", example.problem}});
+  }
+  // Keys are escaped to printable UTF-8 by the verifier; replace anything else rather than throw.
+  return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+VerificationRecord VerificationFromRow(const pqxx::row& row) {
+  VerificationRecord v;
+  v.id = Text(row[0]);
+  v.task_id = Text(row[1]);
+  v.project_id = Text(row[2]);
+  v.mode = Text(row[3]);
+  v.sample_keys = row[4].as<int64_t>();
+  v.ttl_tolerance_s = row[5].as<int>();
+  v.max_source_ops_per_s = row[6].as<int>();
+  v.status = Text(row[7]);
+  v.counts = VerificationCounts{row[8].as<int64_t>(),  row[9].as<int64_t>(),
+                                row[10].as<int64_t>(), row[11].as<int64_t>(),
+                                row[12].as<int64_t>(), row[13].as<int64_t>()};
+  v.examples = ExamplesFromJson(Text(row[14]));
+  v.error = Text(row[15]);
+  v.lease_owner = Text(row[16]);
+  v.lease_epoch = row[17].as<int64_t>();
+  v.lease_expires_at = OptionalTimeOf(row[18]);
+  v.created_at = TimeOf(row[19]);
+  v.finished_at = OptionalTimeOf(row[20]);
+  return v;
 }
 
 }  // namespace rms::storage

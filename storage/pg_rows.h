@@ -36,5 +36,9 @@ TaskRecord TaskFromRow(const pqxx::row& row);  // RMS_SQL_TASK_COLUMNS
 TaskEvent EventFromRow(const pqxx::row& row);  // RMS_SQL_EVENT_COLUMNS
 InstanceRecord InstanceFromRow(const pqxx::row& row);
 CredentialRecord CredentialFromRow(const pqxx::row& row);
+VerificationRecord VerificationFromRow(const pqxx::row& row);  // RMS_SQL_VERIFICATION_COLUMNS
+
+// The examples as the JSON array stored in verifications.examples.
+std::string ExamplesToJson(const std::vector<VerificationExample>& examples);
 
 }  // namespace rms::storage

@@ -153,7 +153,8 @@ absl::Status PgWorkerStore::AddEvent(absl::string_view task_id, int64_t epoch,
 
 class PgTaskNotifier::Receiver final : public pqxx::notification_receiver {
  public:
-  explicit Receiver(pqxx::connection& c) : pqxx::notification_receiver(c, "rms_tasks") {}
+  Receiver(pqxx::connection& c, const std::string& channel)
+      : pqxx::notification_receiver(c, channel) {}
   void operator()(const std::string&, int) override { notified_ = true; }
   bool TakeNotified() { return std::exchange(notified_, false); }
 
@@ -161,19 +162,22 @@ class PgTaskNotifier::Receiver final : public pqxx::notification_receiver {
   bool notified_ = false;
 };
 
-absl::StatusOr<std::unique_ptr<PgTaskNotifier>> PgTaskNotifier::Open(const std::string& url) {
+absl::StatusOr<std::unique_ptr<PgTaskNotifier>> PgTaskNotifier::Open(
+    const std::string& url, const std::vector<std::string>& channels) {
   std::unique_ptr<PgTaskNotifier> notifier(new PgTaskNotifier());
   try {
     notifier->connection_ = std::make_unique<pqxx::connection>(url);
-    notifier->receiver_ = std::make_unique<Receiver>(*notifier->connection_);
+    for (const std::string& channel : channels) {
+      notifier->receivers_.push_back(std::make_unique<Receiver>(*notifier->connection_, channel));
+    }
   } catch (...) {
-    return StatusFromCurrentException("LISTEN rms_tasks");
+    return StatusFromCurrentException("LISTEN " + absl::StrJoin(channels, ", "));
   }
   return notifier;
 }
 
 PgTaskNotifier::~PgTaskNotifier() {
-  receiver_.reset();
+  receivers_.clear();
   connection_.reset();
 }
 
@@ -182,7 +186,9 @@ absl::StatusOr<bool> PgTaskNotifier::Wait(absl::Duration timeout) {
     int64_t micros = std::max<int64_t>(0, absl::ToInt64Microseconds(timeout));
     connection_->await_notification(micros / 1000000, micros % 1000000);
     connection_->get_notifs();
-    return receiver_->TakeNotified();
+    bool notified = false;
+    for (const auto& receiver : receivers_) notified = receiver->TakeNotified() || notified;
+    return notified;
   } catch (...) {
     return StatusFromCurrentException("waiting for task notifications");
   }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <pqxx/connection>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -37,11 +38,13 @@ class PgWorkerStore final : public WorkerStore {
   PgPool& pool_;
 };
 
-// LISTEN rms_tasks on a dedicated connection: wakes idle workers when a task becomes claimable.
-// One thread uses it.
+// LISTEN on a dedicated connection (channel rms_tasks by default; rms_verifications too for
+// workers that run verifications): wakes idle workers when work becomes claimable. One thread
+// uses it.
 class PgTaskNotifier {
  public:
-  static absl::StatusOr<std::unique_ptr<PgTaskNotifier>> Open(const std::string& url);
+  static absl::StatusOr<std::unique_ptr<PgTaskNotifier>> Open(
+      const std::string& url, const std::vector<std::string>& channels = {"rms_tasks"});
   ~PgTaskNotifier();
   // Waits up to `timeout` for a notification; true if one (or more) arrived. UNAVAILABLE when the
   // connection broke (the caller reopens after a pause).
@@ -51,7 +54,7 @@ class PgTaskNotifier {
   class Receiver;
   PgTaskNotifier() = default;
   std::unique_ptr<pqxx::connection> connection_;
-  std::unique_ptr<Receiver> receiver_;
+  std::vector<std::unique_ptr<Receiver>> receivers_;
 };
 
 }  // namespace rms::storage

@@ -67,6 +67,43 @@ struct CredentialRecord {
   absl::Time created_at;
 };
 
+// What a verification found so far: keys compared and differences by kind.
+struct VerificationCounts {
+  int64_t keys_checked = 0;
+  int64_t missing = 0;         // on the source, absent on the target
+  int64_t extra = 0;           // on the target, absent on the source (full mode)
+  int64_t value_mismatch = 0;
+  int64_t ttl_mismatch = 0;
+  int64_t type_mismatch = 0;
+};
+
+// One key that differs; `problem` is missing | extra | value | ttl | type.
+struct VerificationExample {
+  int db = 0;
+  std::string key;  // printable (escaped by the verifier)
+  std::string problem;
+};
+
+// A comparison of a task's source and target, run by a worker under a lease (like a task).
+struct VerificationRecord {
+  std::string id;
+  std::string task_id;
+  std::string project_id;
+  std::string mode;  // "full" | "sample"
+  int64_t sample_keys = 0;
+  int ttl_tolerance_s = 1;
+  int max_source_ops_per_s = 0;
+  std::string status;  // "RUNNING" | "DONE" | "FAILED"
+  VerificationCounts counts;
+  std::vector<VerificationExample> examples;
+  std::string error;        // why FAILED, "" otherwise
+  std::string lease_owner;  // "" when no worker runs it
+  int64_t lease_epoch = 0;
+  std::optional<absl::Time> lease_expires_at;
+  absl::Time created_at;
+  std::optional<absl::Time> finished_at;
+};
+
 // A page of rows plus the number of rows matching the filter (for `count` / `log_num`).
 template <typename T>
 struct Page {

@@ -34,6 +34,13 @@
 #define RMS_SQL_CREDENTIAL_COLUMNS                                               \
   "id, project_id, kind, COALESCE(token_sha256, ''), COALESCE(access_key, ''), " \
   "encrypted_secret_key, " RMS_SQL_MICROS("created_at")
+
+// Column order read by VerificationFromRow.
+#define RMS_SQL_VERIFICATION_COLUMNS                                                          \
+  "id, task_id, project_id, mode, sample_keys, ttl_tolerance_s, max_source_ops_per_s, status," \
+  " keys_checked, missing, extra, value_mismatch, ttl_mismatch, type_mismatch, examples::text," \
+  " error, lease_owner, lease_epoch, " RMS_SQL_MICROS("lease_expires_at") ", "                 \
+  RMS_SQL_MICROS("created_at") ", " RMS_SQL_MICROS("finished_at")
 // clang-format on
 
 namespace rms::storage::sql {
@@ -138,6 +145,47 @@ inline constexpr char kClearCheckpoints[] =
     "DELETE FROM checkpoints WHERE task_id = $1"
     " AND EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND lease_epoch = $2)";
 inline constexpr char kCheckEpoch[] = "SELECT 1 FROM tasks WHERE id = $1 AND lease_epoch = $2";
+
+// ---- verifications (claims and progress fenced by lease_epoch) ---------------------------------
+// $8: created_at in micros (NULL = now).
+inline constexpr char kInsertVerification[] =
+    "INSERT INTO verifications (id, task_id, project_id, mode, sample_keys, ttl_tolerance_s,"
+    " max_source_ops_per_s, created_at)"
+    " SELECT $1::text, id, project_id, $4::text, $5::bigint, $6::integer, $7::integer,"
+    " COALESCE(" RMS_SQL_FROM_MICROS("$8") ", now())"
+    " FROM tasks WHERE id = $2 AND project_id = $3";
+inline constexpr char kSelectVerification[] =
+    "SELECT " RMS_SQL_VERIFICATION_COLUMNS
+    " FROM verifications WHERE project_id = $1 AND task_id = $2 AND id = $3";
+// clang-format off
+// $1 owner, $2 ttl in microseconds. A verification taken over starts again from zero.
+inline constexpr char kClaimVerification[] =
+    "UPDATE verifications SET lease_owner = $1, lease_epoch = lease_epoch + 1,"
+    " lease_expires_at = now() + $2::bigint * interval '1 microsecond',"
+    " keys_checked = 0, missing = 0, extra = 0, value_mismatch = 0, ttl_mismatch = 0,"
+    " type_mismatch = 0, examples = '[]'"
+    " WHERE id = (SELECT id FROM verifications WHERE status = 'RUNNING' AND"
+    " (lease_owner = '' OR lease_expires_at IS NULL OR lease_expires_at <= now())"
+    " ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " RETURNING " RMS_SQL_VERIFICATION_COLUMNS;
+// clang-format on
+// $3..$8 the counters, $9 the examples (JSON array), $10 ttl in microseconds.
+inline constexpr char kWriteVerificationProgress[] =
+    "UPDATE verifications SET keys_checked = $3, missing = $4, extra = $5, value_mismatch = $6,"
+    " ttl_mismatch = $7, type_mismatch = $8, examples = $9::jsonb,"
+    " lease_expires_at = now() + $10::bigint * interval '1 microsecond'"
+    " WHERE id = $1 AND lease_epoch = $2 AND status = 'RUNNING'";
+// $3..$8 the counters, $9 the examples, $10 the final status, $11 the error.
+inline constexpr char kFinishVerification[] =
+    "UPDATE verifications SET keys_checked = $3, missing = $4, extra = $5, value_mismatch = $6,"
+    " ttl_mismatch = $7, type_mismatch = $8, examples = $9::jsonb, status = $10, error = $11,"
+    " finished_at = now(), lease_owner = '', lease_expires_at = NULL"
+    " WHERE id = $1 AND lease_epoch = $2 AND status = 'RUNNING'";
+inline constexpr char kReleaseVerification[] =
+    "UPDATE verifications SET lease_owner = '', lease_expires_at = NULL"
+    " WHERE id = $1 AND lease_epoch = $2 AND status = 'RUNNING'";
+inline constexpr char kCountVerificationsByStatus[] =
+    "SELECT status, count(*) FROM verifications GROUP BY status";
 
 // ---- task events -------------------------------------------------------------------------------
 // $5: the keywords as a JSON array of strings.

@@ -72,8 +72,10 @@ storage::TaskEvent CreationEvent(const storage::TaskRecord& task, std::string me
 }  // namespace
 
 MigrationApi::MigrationApi(storage::TaskStore& tasks, storage::InstanceStore& instances,
+                           storage::VerificationStore& verifications,
                            const crypto::SecretBox& secrets, MigrationApiOptions options)
-    : tasks_(tasks), instances_(instances), secrets_(secrets), options_(std::move(options)) {}
+    : tasks_(tasks), instances_(instances), verifications_(verifications), secrets_(secrets),
+      options_(std::move(options)) {}
 
 absl::StatusOr<v1::CreateOnlineTaskResponse> MigrationApi::CreateOnlineTask(
     const v1::CreateOnlineTaskRequest& request) {

@@ -11,6 +11,7 @@
 #include "services/crypto/secret_box.h"
 #include "storage/instance_store.h"
 #include "storage/task_store.h"
+#include "storage/verification_store.h"
 
 namespace rms::api {
 
@@ -32,7 +33,8 @@ struct MigrationApiOptions {
 class MigrationApi {
  public:
   MigrationApi(storage::TaskStore& tasks, storage::InstanceStore& instances,
-               const crypto::SecretBox& secrets, MigrationApiOptions options = {});
+               storage::VerificationStore& verifications, const crypto::SecretBox& secrets,
+               MigrationApiOptions options = {});
 
   absl::StatusOr<v1::CreateOnlineTaskResponse> CreateOnlineTask(
       const v1::CreateOnlineTaskRequest& request);
@@ -52,6 +54,13 @@ class MigrationApi {
   absl::StatusOr<v1::BatchTasksResponse> BatchStopTasks(const v1::BatchTasksRequest& request);
   absl::StatusOr<v1::BatchTasksResponse> BatchRestartTasks(const v1::BatchTasksRequest& request);
   absl::StatusOr<v1::DeleteTasksResponse> DeleteTasks(const v1::DeleteTasksRequest& request);
+
+  // Verification (our extension): queues a comparison of the task's source and target for a
+  // worker (DCS.4139 unless the task is a configured online migration task).
+  absl::StatusOr<v1::StartVerificationResponse> StartVerification(
+      const v1::StartVerificationRequest& request);
+  // DCS.4138 when the verification does not belong to the task.
+  absl::StatusOr<v1::Verification> ShowVerification(const v1::ShowVerificationRequest& request);
 
   absl::StatusOr<v1::Instance> CreateInstance(const v1::CreateInstanceRequest& request);
   absl::StatusOr<v1::ListInstancesResponse> ListInstances(const v1::ListInstancesRequest& request);
@@ -78,6 +87,7 @@ class MigrationApi {
 
   storage::TaskStore& tasks_;
   storage::InstanceStore& instances_;
+  storage::VerificationStore& verifications_;
   const crypto::SecretBox& secrets_;
   MigrationApiOptions options_;
 };

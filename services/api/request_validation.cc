@@ -132,6 +132,29 @@ absl::Status ValidateBackupFiles(absl::string_view field, bool present,
   return absl::OkStatus();
 }
 
+absl::Status ValidateVerificationBody(const v1::StartVerificationBody& body) {
+  const bool sample = body.mode() == "sample";
+  if (!body.mode().empty() && body.mode() != "full" && !sample) {
+    return errors::BadValue("mode", "full, sample");
+  }
+  if (sample && body.sample_keys() == 0) return errors::MissingField("sample_keys");
+  if (!sample && body.sample_keys() != 0) {
+    return errors::BadValue("sample_keys", "only with mode 'sample'");
+  }
+  if (sample && (body.sample_keys() < 1 || body.sample_keys() > kMaxSampleKeys)) {
+    return errors::BadValue("sample_keys", "an integer between 1 and 1000000");
+  }
+  if (body.has_ttl_tolerance_s() &&
+      (body.ttl_tolerance_s() < 0 || body.ttl_tolerance_s() > kMaxTtlToleranceS)) {
+    return errors::BadValue("ttl_tolerance_s", "an integer between 0 and 3600 (seconds)");
+  }
+  if (body.has_max_source_ops() &&
+      (body.max_source_ops() < kMinSourceOps || body.max_source_ops() > kMaxSourceOps)) {
+    return errors::BadValue("max_source_ops", "an integer between 10 and 1000000 (commands/s)");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidatePaging(int offset, int limit) {
   if (offset < 0) return errors::BadQuery("offset", "must be a non-negative integer");
   if (limit < 0 || limit > 1000) return errors::BadQuery("limit", "must be an integer between 0 and 1000");

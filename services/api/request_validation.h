@@ -11,6 +11,13 @@
 namespace rms::api {
 
 inline constexpr int kMaxBandwidthMb = 10240;
+// Verification limits (our extension of the API).
+inline constexpr int kMaxSampleKeys = 1000000;
+inline constexpr int kMaxTtlToleranceS = 3600;
+inline constexpr int kDefaultTtlToleranceS = 1;
+inline constexpr int kMinSourceOps = 10;
+inline constexpr int kMaxSourceOps = 1000000;
+inline constexpr int kDefaultSourceOps = 2000;
 
 // Mandatory; 4..64 characters, starts with a letter, then letters, digits, '-' or '_'.
 absl::Status ValidateTaskName(absl::string_view field, absl::string_view name);
@@ -31,6 +38,9 @@ absl::Status ValidateInstanceBody(absl::string_view field, bool present,
 // stay inside the import directory (relative, no "..", no NUL, at most 255 bytes each).
 absl::Status ValidateBackupFiles(absl::string_view field, bool present,
                                  const v1::BackupFiles& files);
+// A verify body: mode "" (= full), full or sample; sample_keys 1..1000000 with sample only;
+// ttl_tolerance_s 0..3600 and max_source_ops 10..1000000 when given.
+absl::Status ValidateVerificationBody(const v1::StartVerificationBody& body);
 // offset >= 0, 0 <= limit <= 1000 (0 = default).
 absl::Status ValidatePaging(int offset, int limit);
 // "", info, warning or error.

@@ -12,7 +12,7 @@ namespace {
 constexpr absl::string_view kPayloadUrl = "type.rms/dcs-error-code";
 using C = absl::StatusCode;
 
-constexpr std::array<CatalogueEntry, 20> kCatalogue = {{
+constexpr std::array<CatalogueEntry, 22> kCatalogue = {{
     {"DCS.4133", 404, C::kNotFound, "the migration task does not exist"},
     {"DCS.4000", 400, C::kInvalidArgument, "request body is not valid JSON, or too large"},
     {"DCS.4001", 400, C::kInvalidArgument, "a mandatory field is missing"},
@@ -27,6 +27,9 @@ constexpr std::array<CatalogueEntry, 20> kCatalogue = {{
     {"DCS.4135", 400, C::kFailedPrecondition, "a running task cannot be deleted"},
     {"DCS.4136", 404, C::kNotFound, "the instance does not exist"},
     {"DCS.4137", 404, C::kNotFound, "the job does not exist"},
+    {"DCS.4138", 404, C::kNotFound, "the verification does not exist (for this task)"},
+    {"DCS.4139", 400, C::kFailedPrecondition,
+     "the task cannot be verified: not an online migration task with a source and a target"},
     {"DCS.4040", 404, C::kUnimplemented, "no such route"},
     {"DCS.4010", 401, C::kUnauthenticated, "invalid or missing credentials"},
     {"DCS.4030", 403, C::kPermissionDenied, "credentials of another project"},
@@ -110,6 +113,12 @@ absl::Status InstanceNotFound(absl::string_view instance_id) {
 }
 absl::Status JobNotFound(absl::string_view job_id) {
   return Make("DCS.4137", absl::StrCat("job ", job_id, " does not exist"));
+}
+absl::Status VerificationNotFound(absl::string_view verification_id) {
+  return Make("DCS.4138", absl::StrCat("verification ", verification_id, " does not exist"));
+}
+absl::Status NotVerifiable(absl::string_view task_id, absl::string_view reason) {
+  return Make("DCS.4139", absl::StrCat("task ", task_id, " cannot be verified: ", reason));
 }
 absl::Status NoRoute(absl::string_view method, absl::string_view path) {
   return Make("DCS.4040", absl::StrCat("no route for ", method, " ", path));

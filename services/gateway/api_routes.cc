@@ -155,6 +155,29 @@ void AddTaskLifecycleRoutes(Router& router, MigrationApi& api) {
               Adapt<v1::TaskIdRequest>(api, &MigrationApi::SyncStopTask, FillTaskId)});
 }
 
+// Verification (our extension). The verify body is optional: an empty one means the defaults.
+void AddVerificationRoutes(Router& router, MigrationApi& api) {
+  const std::string task = "/v2/{project_id}/migration-task/{task_id}";
+  router.Add({"POST", task + "/verify", true,
+              Adapt<v1::StartVerificationRequest>(
+                  api, &MigrationApi::StartVerification,
+                  [](Params req, v1::StartVerificationRequest& out) {
+                    out.set_project_id(req.params.at("project_id"));
+                    out.set_task_id(req.params.at("task_id"));
+                    if (absl::StripAsciiWhitespace(req.body).empty()) return absl::OkStatus();
+                    return DecodeBody(req, *out.mutable_body());
+                  })});
+  router.Add({"GET", task + "/verifications/{verification_id}", true,
+              Adapt<v1::ShowVerificationRequest>(
+                  api, &MigrationApi::ShowVerification,
+                  [](Params req, v1::ShowVerificationRequest& out) {
+                    out.set_project_id(req.params.at("project_id"));
+                    out.set_task_id(req.params.at("task_id"));
+                    out.set_verification_id(req.params.at("verification_id"));
+                    return absl::OkStatus();
+                  })});
+}
+
 void AddInstanceRoutes(Router& router, MigrationApi& api) {
   const std::string base = "/v2/{project_id}/instances";
   auto fill_id = [](Params req, v1::InstanceIdRequest& out) {
@@ -185,6 +208,7 @@ void AddInstanceRoutes(Router& router, MigrationApi& api) {
 void AddApiRoutes(Router& router, MigrationApi& api) {
   AddTaskRoutes(router, api);
   AddTaskLifecycleRoutes(router, api);
+  AddVerificationRoutes(router, api);
   AddInstanceRoutes(router, api);
 }
 

@@ -43,6 +43,8 @@ class GrpcMigrationService final : public v1::MigrationService::Service {
   RMS_GRPC_METHOD(BatchStopTasks, BatchTasksRequest, BatchTasksResponse)
   RMS_GRPC_METHOD(BatchRestartTasks, BatchTasksRequest, BatchTasksResponse)
   RMS_GRPC_METHOD(DeleteTasks, DeleteTasksRequest, DeleteTasksResponse)
+  RMS_GRPC_METHOD(StartVerification, StartVerificationRequest, StartVerificationResponse)
+  RMS_GRPC_METHOD(ShowVerification, ShowVerificationRequest, Verification)
   RMS_GRPC_METHOD(CreateInstance, CreateInstanceRequest, Instance)
   RMS_GRPC_METHOD(ListInstances, ListInstancesRequest, ListInstancesResponse)
   RMS_GRPC_METHOD(ShowInstance, InstanceIdRequest, Instance)

@@ -92,6 +92,46 @@ absl::Status DecodeObject(const json& object, const std::string& path, Message& 
   return absl::OkStatus();
 }
 
+bool Is64Bit(const FieldDescriptor& field) {
+  return field.cpp_type() == FieldDescriptor::CPPTYPE_INT64 ||
+         field.cpp_type() == FieldDescriptor::CPPTYPE_UINT64;
+}
+
+// True when `descriptor` or a message below it has a 64-bit integer field.
+bool Has64BitField(const google::protobuf::Descriptor& descriptor, int depth = 0) {
+  if (depth > 8) return false;
+  for (int i = 0; i < descriptor.field_count(); ++i) {
+    const FieldDescriptor& field = *descriptor.field(i);
+    if (Is64Bit(field)) return true;
+    if (field.message_type() != nullptr && Has64BitField(*field.message_type(), depth + 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The printer writes 64-bit integers as strings (proto3 JSON); our counters are plain numbers.
+void Print64BitAsNumbers(const google::protobuf::Descriptor& descriptor, json& object) {
+  for (int i = 0; i < descriptor.field_count(); ++i) {
+    const FieldDescriptor& field = *descriptor.field(i);
+    auto it = object.find(field.name());
+    if (it == object.end()) continue;
+    std::vector<json*> values;
+    if (it->is_array()) {
+      for (json& element : *it) values.push_back(&element);
+    } else {
+      values.push_back(&*it);
+    }
+    for (json* value : values) {
+      if (Is64Bit(field) && value->is_string()) {
+        *value = json::parse(value->get<std::string>(), nullptr, /*allow_exceptions=*/false);
+      } else if (field.message_type() != nullptr && value->is_object()) {
+        Print64BitAsNumbers(*field.message_type(), *value);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status DecodeJsonBody(absl::string_view body, Message& message) {
@@ -109,7 +149,11 @@ std::string EncodeJson(const Message& message) {
   std::string out;
   // Printing a well-formed message cannot fail; an empty object is the safe fallback.
   if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "{}";
-  return out;
+  if (!Has64BitField(*message.GetDescriptor())) return out;
+  json parsed = json::parse(out, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return out;
+  Print64BitAsNumbers(*message.GetDescriptor(), parsed);
+  return parsed.dump();
 }
 
 }  // namespace rms::rest_json

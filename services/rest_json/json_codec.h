@@ -17,7 +17,8 @@ namespace rms::rest_json {
 absl::Status DecodeJsonBody(absl::string_view body, google::protobuf::Message& message);
 
 // The message as a JSON object with the proto field names, every scalar field printed (so
-// clients see "" and 0 rather than missing keys) and enums as their names.
+// clients see "" and 0 rather than missing keys), enums as their names and 64-bit integers as
+// JSON numbers (not the strings of the proto3 mapping).
 std::string EncodeJson(const google::protobuf::Message& message);
 
 }  // namespace rms::rest_json

@@ -25,9 +25,12 @@
 #include "services/metrics/api_metrics.h"
 #include "services/metrics/process_metrics_collector.h"
 #include "services/metrics/task_metrics_collector.h"
+#include "services/metrics/verification_metrics.h"
 #include "services/server/service_state.h"
 #include "services/worker/job_factory.h"
+#include "services/worker/verification_runner.h"
 #include "services/worker/worker_pool.h"
+#include "storage/pg_verification_store.h"
 #include "storage/pg_worker_store.h"
 #include "storage/schema_migrator.h"
 
@@ -89,6 +92,18 @@ void AddHealthRoutes(gateway::Router& router, health::ReadinessProbe& probe) {
               }});
 }
 
+metrics::FinishedVerification FinishedOf(const worker::VerificationOutcome& outcome) {
+  const verify::Report& report = outcome.report;
+  return metrics::FinishedVerification{outcome.status,
+                                       report.keys_checked,
+                                       {{"missing", report.missing},
+                                        {"extra", report.extra},
+                                        {"value", report.value_mismatch},
+                                        {"ttl", report.ttl_mismatch},
+                                        {"type", report.type_mismatch}},
+                                       outcome.source_commands};
+}
+
 }  // namespace
 
 absl::Status RunServer(const ServerOptions& options) {
@@ -96,6 +111,7 @@ absl::Status RunServer(const ServerOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // threads created below inherit the mask
   ASSIGN_OR_RETURN(std::unique_ptr<ServiceState> state,
                    ServiceState::Open(options.database, /*attach_if_running=*/false));
+  storage::PgVerificationStore verification_store(state->store().pool());
   auto registry = std::make_shared<prometheus::Registry>();
   metrics::ApiMetrics api_metrics(*registry);
   nlohmann::json ready = nlohmann::json::object();
@@ -104,7 +120,13 @@ absl::Status RunServer(const ServerOptions& options) {
   exposer->RegisterCollectable(registry);
   auto task_metrics = std::make_shared<metrics::TaskMetricsCollector>(
       [&store = state->store()] { return store.ListLiveTasks(10000); });
-  if (options.api_role) exposer->RegisterCollectable(task_metrics);
+  auto verification_metrics = std::make_shared<metrics::VerificationStatusCollector>(
+      [&verification_store] { return verification_store.CountVerificationsByStatus(); });
+  if (options.api_role) {
+    exposer->RegisterCollectable(task_metrics);
+    exposer->RegisterCollectable(verification_metrics);
+  }
+  metrics::VerificationCounters verification_counters(*registry);
   ready["metrics_port"] = metrics_port;
   storage::PgPool& pool = state->store().pool();
   health::ReadinessProbe probe([&pool] { return storage::AppliedSchemaVersion(pool); },
@@ -115,7 +137,7 @@ absl::Status RunServer(const ServerOptions& options) {
   });
   exposer->RegisterCollectable(process_metrics);
 
-  api::MigrationApi api(state->store(), state->store(), state->secrets());
+  api::MigrationApi api(state->store(), state->store(), verification_store, state->secrets());
   auth::Authenticator authenticator(state->store(), state->secrets(), [] { return absl::Now(); });
   gateway::Router router;
   AddHealthRoutes(router, probe);
@@ -142,10 +164,18 @@ absl::Status RunServer(const ServerOptions& options) {
     const std::string import_dir = options.import_dir.empty()
                                        ? options.database.data_dir + "/import"
                                        : options.import_dir;
+    const worker::VerificationRunnerOptions verify_options;
+    auto verification_runner = std::make_shared<worker::VerificationRunner>(
+        verification_store, state->store(), worker_store, state->secrets(), verify_options,
+        [&verification_counters](const worker::VerificationOutcome& outcome) {
+          verification_counters.Observe(FinishedOf(outcome));
+        });
     workers = std::make_unique<worker::WorkerPool>(
         worker_store, state->store().pool().url(),
         worker::MakeJobFactory(worker_store, state->secrets(), import_dir),
-        worker::WorkerPoolOptions{options.workers, WorkerIdentity(), {}, absl::Seconds(5)});
+        worker::WorkerPoolOptions{options.workers, WorkerIdentity(), {}, absl::Seconds(5)},
+        worker::MakeVerificationWork(verification_store, verification_runner,
+                                     verify_options.lease_ttl));
     workers->Start();
   }
   health::HealthMonitor monitor(

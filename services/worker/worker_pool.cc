@@ -3,14 +3,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "storage/pg_store.h"
 #include "storage/pg_worker_store.h"
 
 namespace rms::worker {
 
 WorkerPool::WorkerPool(storage::WorkerStore& store, std::string listen_url, JobFactory jobs,
-                       WorkerPoolOptions options)
+                       WorkerPoolOptions options, VerificationWork verifications)
     : store_(store), listen_url_(std::move(listen_url)), jobs_(std::move(jobs)),
-      options_(std::move(options)) {}
+      verifications_(std::move(verifications)), options_(std::move(options)) {}
 
 WorkerPool::~WorkerPool() { Stop(); }
 
@@ -18,6 +19,9 @@ void WorkerPool::Start() {
   threads_.emplace_back([this] { ListenLoop(); });
   for (int slot = 0; slot < options_.slots; ++slot) {
     threads_.emplace_back([this, slot] { SlotLoop(slot); });
+  }
+  for (int slot = 0; verifications_ && slot < options_.verification_slots; ++slot) {
+    threads_.emplace_back([this, slot] { VerificationSlotLoop(slot); });
   }
   LogInfo(absl::StrCat("worker role: ", options_.slots, " task slots as ", options_.owner_prefix));
 }
@@ -61,11 +65,21 @@ void WorkerPool::SlotLoop(int slot) {
   }
 }
 
+void WorkerPool::VerificationSlotLoop(int slot) {
+  const std::string owner = absl::StrCat(options_.owner_prefix, "/verify-", slot);
+  while (!shutdown_.cancelled()) {
+    if (verifications_(owner, shutdown_)) continue;  // there may be more work right away
+    if (!WaitForWork()) return;
+  }
+}
+
 void WorkerPool::ListenLoop() {
   std::unique_ptr<storage::PgTaskNotifier> notifier;
   while (!shutdown_.cancelled()) {
     if (!notifier) {
-      auto opened = storage::PgTaskNotifier::Open(listen_url_);
+      std::vector<std::string> channels = {storage::kTaskChannel};
+      if (verifications_) channels.push_back(storage::kVerificationChannel);
+      auto opened = storage::PgTaskNotifier::Open(listen_url_, channels);
       if (!opened.ok()) {
         LogWarning(absl::StrCat("worker: cannot LISTEN for tasks: ", opened.status().message()));
         shutdown_.SleepUnlessCancelled(absl::Seconds(2));

@@ -9,6 +9,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "services/worker/task_runner.h"
+#include "services/worker/verification_runner.h"
 #include "storage/worker_store.h"
 
 namespace rms::worker {
@@ -19,21 +20,26 @@ struct WorkerPoolOptions {
   LeaseOptions lease;
   // Safety net: an idle slot looks for work at least this often even without a notification.
   absl::Duration idle_poll = absl::Seconds(5);
+  // Slots that run verifications (beside the task slots), when the pool has VerificationWork.
+  int verification_slots = 1;
 };
 
 // Start() launches the slots and a listener thread; Stop() cancels running tasks (they keep their
-// status and release their leases for resumption) and joins every thread.
+// status and release their leases for resumption) and verifications (released, to start again)
+// and joins every thread.
 class WorkerPool {
  public:
-  // `listen_url` is the database URL for the LISTEN connection.
+  // `listen_url` is the database URL for the LISTEN connection. `verifications` (optional) is
+  // what a verification slot does each time it looks for work.
   WorkerPool(storage::WorkerStore& store, std::string listen_url, JobFactory jobs,
-             WorkerPoolOptions options);
+             WorkerPoolOptions options, VerificationWork verifications = nullptr);
   ~WorkerPool();
   void Start();
   void Stop();
 
  private:
   void SlotLoop(int slot);
+  void VerificationSlotLoop(int slot);
   void ListenLoop();
   // Blocks until woken by a notification, the idle poll or Stop(); false once stopping.
   bool WaitForWork();
@@ -41,6 +47,7 @@ class WorkerPool {
   storage::WorkerStore& store_;
   const std::string listen_url_;
   const JobFactory jobs_;
+  const VerificationWork verifications_;
   const WorkerPoolOptions options_;
   TaskContext shutdown_;
   absl::Mutex mu_;

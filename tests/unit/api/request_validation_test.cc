@@ -90,5 +90,49 @@ TEST(RequestValidationTest, PagingAndLogLevels) {
   EXPECT_EQ(CodeOf(ValidateLogLevel("debug")), "DCS.4008");
 }
 
+v1::StartVerificationBody VerifyBody(const std::string& mode, int sample_keys = 0) {
+  v1::StartVerificationBody body;
+  body.set_mode(mode);
+  body.set_sample_keys(sample_keys);
+  return body;
+}
+
+TEST(RequestValidationTest, VerificationModeAndSampleKeys) {
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(VerifyBody(""))), "OK");  // full by default
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(VerifyBody("full"))), "OK");
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(VerifyBody("FULL"))), "DCS.4002");
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(VerifyBody("sample"))), "DCS.4001");
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(VerifyBody("sample", 1))), "OK");
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(VerifyBody("sample", 1000000))), "OK");
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(VerifyBody("sample", 1000001))), "DCS.4002");
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(VerifyBody("sample", -1))), "DCS.4002");
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(VerifyBody("full", 10))), "DCS.4002");
+  absl::Status status = ValidateVerificationBody(VerifyBody("sample", 0));
+  EXPECT_NE(status.message().find("sample_keys"), std::string::npos) << status;
+}
+
+TEST(RequestValidationTest, VerificationToleranceAndRate) {
+  v1::StartVerificationBody body = VerifyBody("full");
+  body.set_ttl_tolerance_s(0);
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(body)), "OK");
+  body.set_ttl_tolerance_s(3600);
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(body)), "OK");
+  body.set_ttl_tolerance_s(3601);
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(body)), "DCS.4002");
+  EXPECT_NE(ValidateVerificationBody(body).message().find("ttl_tolerance_s"), std::string::npos);
+  body.set_ttl_tolerance_s(-1);
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(body)), "DCS.4002");
+  body.clear_ttl_tolerance_s();
+  body.set_max_source_ops(10);
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(body)), "OK");
+  body.set_max_source_ops(1000000);
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(body)), "OK");
+  body.set_max_source_ops(9);
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(body)), "DCS.4002");
+  body.set_max_source_ops(0);  // given explicitly: not "absent"
+  EXPECT_EQ(CodeOf(ValidateVerificationBody(body)), "DCS.4002");
+  EXPECT_NE(ValidateVerificationBody(body).message().find("max_source_ops"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rms::api

@@ -79,5 +79,38 @@ TEST(JsonCodecTest, EncodesEveryFieldWithProtoNamesAndEnumNames) {
             R"({"id":"t1","name":"","status":"INCRMIGEATING","error":""})");
 }
 
+TEST(JsonCodecTest, VerificationBodyKnowsAbsentFromZero) {
+  v1::StartVerificationBody body;
+  ASSERT_TRUE(DecodeJsonBody(R"({"mode":"sample","sample_keys":5})", body).ok());
+  EXPECT_FALSE(body.has_ttl_tolerance_s());
+  EXPECT_FALSE(body.has_max_source_ops());
+  ASSERT_TRUE(DecodeJsonBody(R"({"ttl_tolerance_s":0,"max_source_ops":500})", body).ok());
+  EXPECT_TRUE(body.has_ttl_tolerance_s());
+  EXPECT_EQ(body.ttl_tolerance_s(), 0);
+  EXPECT_EQ(body.max_source_ops(), 500);
+  absl::Status unknown = DecodeJsonBody(R"({"mode":"full","sample":1})", body);
+  EXPECT_EQ(errors::DcsCodeOf(unknown).value_or(""), "DCS.4003");
+  absl::Status wrong = DecodeJsonBody(R"({"sample_keys":"5"})", body);
+  EXPECT_EQ(errors::DcsCodeOf(wrong).value_or(""), "DCS.4002");
+}
+
+TEST(JsonCodecTest, Prints64BitCountersAsNumbers) {
+  v1::Verification verification;
+  verification.set_verification_id("v1");
+  verification.set_keys_checked(9007199254740991);  // 2^53 - 1
+  verification.set_missing(1);
+  v1::VerificationExample* example = verification.add_examples();
+  example->set_db(3);
+  example->set_key("k");
+  example->set_problem("missing");
+  const std::string json = EncodeJson(verification);
+  EXPECT_NE(json.find(R"("keys_checked":9007199254740991)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("missing":1)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("extra":0)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("examples":[{"db":3,"key":"k","problem":"missing"}])"),
+            std::string::npos)
+      << json;
+}
+
 }  // namespace
 }  // namespace rms::rest_json

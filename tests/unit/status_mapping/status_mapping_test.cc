@@ -27,7 +27,7 @@ TEST(StatusMappingTest, EveryCatalogueCodeMapsToItsRow) {
     EXPECT_EQ(body["error_msg"], "what went wrong");
     EXPECT_TRUE(body.contains("error_ext_msg") && body["error_ext_msg"].is_null());
   }
-  EXPECT_EQ(seen.size(), 20u);
+  EXPECT_EQ(seen.size(), 22u);
 }
 
 TEST(StatusMappingTest, StatusWithoutPayloadLeaksNothing) {
@@ -46,6 +46,10 @@ TEST(StatusMappingTest, NamedConstructorsCarryTheirCodes) {
   EXPECT_EQ(MapError(errors::Unauthenticated("x")).http_status, 401);
   EXPECT_EQ(MapError(errors::Forbidden("x")).http_status, 403);
   EXPECT_EQ(MapError(errors::DatabaseUnavailable()).grpc_code, grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(MapError(errors::VerificationNotFound("v")).http_status, 404);
+  EXPECT_EQ(MapError(errors::NotVerifiable("t", "x")).http_status, 400);
+  EXPECT_EQ(MapError(errors::NotVerifiable("t", "x")).grpc_code,
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 }  // namespace

@@ -1,0 +1,154 @@
+// VerificationRunner: connects to a task's source and target, runs the Verifier under a lease,
+// and stores the outcome.
+#include "services/worker/verification_runner.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "services/common/redact.h"
+#include "services/common/status_macros.h"
+#include "services/task_config/task_config.h"
+#include "services/verify/verifier.h"
+#include "services/worker/catch_up_wait.h"
+#include "services/worker/endpoints.h"
+#include "services/worker/verification_keeper.h"
+
+namespace rms::worker {
+namespace {
+
+absl::StatusOr<std::unique_ptr<engine::redis::RedisClient>> ConnectTo(
+    const std::optional<task_config::EndpointConfig>& endpoint, const crypto::SecretBox& secrets,
+    absl::string_view role) {
+  if (!endpoint) {
+    return absl::FailedPreconditionError(absl::StrCat("the task has no ", role, " configured"));
+  }
+  ASSIGN_OR_RETURN(engine::redis::Endpoint resolved, ToEngineEndpoint(*endpoint, secrets, role));
+  auto client = engine::redis::RedisClient::Connect(resolved);
+  if (!client.ok()) {
+    return absl::Status(client.status().code(),
+                        absl::StrCat("cannot connect to the ", role, ": ",
+                                     client.status().message()));
+  }
+  return client;
+}
+
+verify::VerifierOptions OptionsOf(const storage::VerificationRecord& verification) {
+  verify::VerifierOptions options;
+  options.sample = verification.mode == "sample";
+  options.sample_keys = verification.sample_keys;
+  options.ttl_tolerance = absl::Seconds(verification.ttl_tolerance_s);
+  options.max_source_ops = verification.max_source_ops_per_s;
+  return options;
+}
+
+std::string HowItCompared(const verify::Verifier& verifier) {
+  std::string text = verifier.digest_mode() == verify::DigestMode::kDebug
+                         ? "values compared by DEBUG DIGEST-VALUE"
+                         : "values compared by chunked reads (DEBUG refused or versions differ)";
+  if (verifier.rechecked() > 0) {
+    absl::StrAppend(&text, "; ", verifier.rechecked(),
+                    " differences were checked again after the target caught up");
+  }
+  return text;
+}
+
+}  // namespace
+
+VerificationRunner::VerificationRunner(storage::VerificationStore& verifications,
+                                       storage::TaskStore& tasks, storage::WorkerStore& workers,
+                                       const crypto::SecretBox& secrets,
+                                       VerificationRunnerOptions options,
+                                       VerificationObserver observer)
+    : verifications_(verifications), tasks_(tasks), workers_(workers), secrets_(secrets),
+      options_(options), observer_(std::move(observer)) {}
+
+absl::StatusOr<VerificationRunner::Session> VerificationRunner::Open(
+    const storage::VerificationRecord& verification) {
+  Session session;
+  ASSIGN_OR_RETURN(session.task, tasks_.GetTask(verification.project_id, verification.task_id));
+  ASSIGN_OR_RETURN(task_config::TaskConfig config,
+                   task_config::TaskConfigFromJson(session.task.config_json));
+  ASSIGN_OR_RETURN(session.source, ConnectTo(config.source, secrets_, "source"));
+  ASSIGN_OR_RETURN(session.target, ConnectTo(config.target, secrets_, "target"));
+  return session;
+}
+
+void VerificationRunner::Run(const storage::VerificationRecord& verification,
+                             TaskContext& shutdown) {
+  LogInfo(absl::StrCat("verification ", verification.id, " of task ", verification.task_id,
+                       ": claimed (", verification.mode, ", epoch ", verification.lease_epoch,
+                       ")"));
+  const absl::Time started = absl::Now();
+  absl::StatusOr<Session> session = Open(verification);
+  if (!session.ok()) return Finish(verification, session.status(), {}, 0, started);
+  TaskContext context;
+  const int link = shutdown.OnCancel([&] { context.Cancel(shutdown.reason()); });
+  const int wake = context.OnCancel([&] {
+    session->source->Cancel();
+    session->target->Cancel();
+  });
+  verify::VerifierHooks hooks;
+  hooks.sleep = [&](absl::Duration d) { return context.SleepUnlessCancelled(d); };
+  if (session->task.status == "INCRMIGEATING") {
+    hooks.wait_for_catch_up = [&](engine::redis::RedisClient& source) {
+      return WaitForCatchUp(source, tasks_, workers_, session->task, context,
+                            options_.catch_up_deadline);
+    };
+  }
+  verify::Verifier verifier(*session->source, *session->target, OptionsOf(verification), hooks);
+  VerificationKeeper keeper(verifications_, verification, options_.lease_ttl,
+                            options_.progress_interval, context,
+                            [&] { return verifier.Progress(); });
+  keeper.Start();
+  absl::Status outcome = verifier.Run();
+  keeper.Stop();
+  LogInfo(absl::StrCat("verification ", verification.id, ": ", HowItCompared(verifier)));
+  context.Unregister(wake);
+  shutdown.Unregister(link);
+  if (keeper.lease_lost()) {
+    LogWarning(absl::StrCat("verification ", verification.id, ": ", context.reason().message()));
+  } else if (shutdown.cancelled()) {
+    (void)verifications_.ReleaseVerification(verification.id, verification.lease_epoch);
+    LogInfo(absl::StrCat("verification ", verification.id, ": released (the worker stops)"));
+  } else {
+    Finish(verification, outcome, verifier.Progress(), verifier.source_commands(), started);
+  }
+}
+
+void VerificationRunner::Finish(const storage::VerificationRecord& verification,
+                                const absl::Status& outcome, const verify::Report& report,
+                                uint64_t source_commands, absl::Time started) {
+  const std::string status = outcome.ok() ? "DONE" : "FAILED";
+  const std::string error = outcome.ok() ? "" : RedactUrl(outcome.message());
+  absl::Status written = verifications_.FinishVerification(
+      verification.id, verification.lease_epoch, status, CountsOf(report), ExamplesOf(report),
+      error);
+  const absl::Duration elapsed = absl::Now() - started;
+  LogInfo(absl::StrCat("verification ", verification.id, ": ", status, " after ",
+                       absl::FormatDuration(elapsed), ", ", report.keys_checked,
+                       " keys checked, ", report.differences(), " differences, ",
+                       source_commands, " source commands", error.empty() ? "" : ": ", error));
+  if (!written.ok()) {
+    LogWarning(absl::StrCat("verification ", verification.id, ": outcome not stored: ",
+                            written.message()));
+    return;
+  }
+  if (observer_) observer_(VerificationOutcome{status, report, source_commands, elapsed});
+}
+
+VerificationWork MakeVerificationWork(storage::VerificationStore& verifications,
+                                      std::shared_ptr<VerificationRunner> runner,
+                                      absl::Duration lease_ttl) {
+  return [&verifications, runner, lease_ttl](const std::string& owner, TaskContext& shutdown) {
+    auto claimed = verifications.ClaimVerification(owner, lease_ttl);
+    if (!claimed.ok()) {
+      LogWarning(absl::StrCat("worker ", owner, ": cannot claim verifications: ",
+                              claimed.status().message()));
+      return false;
+    }
+    if (!claimed->has_value()) return false;
+    runner->Run(**claimed, shutdown);
+    return true;
+  };
+}
+
+}  // namespace rms::worker
