@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Quick start: installs what is missing, builds, starts two password-protected redis-servers and
-# migrationd (embedded PostgreSQL), then creates credentials, registers both Redis servers,
-# creates and configures a full migration task through the REST gateway, waits until the engine
-# has copied every key, shows the task, its stats and log, and compares DEBUG DIGESTs.
+# Quick start: installs what is missing, builds migrationd and migrationctl, starts two
+# password-protected redis-servers and migrationd (embedded PostgreSQL), then creates
+# credentials, registers both Redis servers, creates and configures a full migration task with
+# migrationctl (a client of the REST gateway), watches it to the end, shows the task, its stats
+# and log, verifies the target key by key, and compares DEBUG DIGESTs.
 # Leaves everything running until Ctrl-C (or exits at once with --exit), then stops what it
 # started, by PID.
 set -euo pipefail
@@ -11,7 +12,7 @@ wait_at_end=1
 [ "${1:-}" = "--exit" ] && wait_at_end=0
 
 bash "$root/scripts/install-deps.sh"
-bash "$root/scripts/build.sh" migrationd  # only what the quick start runs, not the tests
+bash "$root/scripts/build.sh" migrationd migrationctl  # only what the quick start runs, not the tests
 bin="${RMS_BUILD_DIR:-$root/build}/bin"
 
 work=$(mktemp -d /tmp/rms-quickstart.XXXXXX)
@@ -68,31 +69,25 @@ echo "migrationd is up: REST on 127.0.0.1:$http_port (log: $work/migrationd.log)
 project=quickstart
 token=$("$bin/migrationd" credentials create --project "$project" --data-dir "$data_dir" |
   /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-api="http://127.0.0.1:$http_port/v2/$project"
-call() {  # call METHOD PATH [BODY]: prints the JSON reply
-  curl -sS -X "$1" "$api$2" -H "X-Auth-Token: $token" -H 'Content-Type: application/json' \
-    --data-binary "${3:-}"
-}
-field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+# migrationctl reads its connection from the environment (flags work too, see docs/cli.md).
+export RMS_ENDPOINT="http://127.0.0.1:$http_port" RMS_PROJECT="$project" RMS_TOKEN="$token"
+ctl() { echo "+ migrationctl $*" >&2; "$bin/migrationctl" "$@"; }
+value() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
-source_id=$(call POST /instances "{\"name\":\"source\",\"addrs\":\"127.0.0.1:$src_port\",\"password\":\"$src_pass\"}" | field id)
-target_id=$(call POST /instances "{\"name\":\"target\",\"addrs\":\"127.0.0.1:$tgt_port\",\"password\":\"$tgt_pass\"}" | field id)
-task_id=$(call POST /migration/instance '{"name":"quickstart-task","description":"quick start"}' | field id)
-echo "configure:"
-call POST "/migration/$task_id/task" "{\"migration_method\":\"full_amount_migration\",\"resume_mode\":\"auto\",\"bandwidth_limit_mb\":\"100\",\"source_instance\":{\"id\":\"$source_id\"},\"target_instance\":{\"id\":\"$target_id\"}}"
-echo
-for _ in $(seq 1 600); do  # poll the task until the engine finishes (at most 60 s)
-  status=$(call GET "/migration-task/$task_id" | field status)
-  case "$status" in SUCCESS|MIGRATION_FAILED) break ;; esac
-  sleep 0.1
-done
-echo "task:"
-call GET "/migration-task/$task_id" | /usr/bin/python3 -m json.tool
-echo "stats:"
-call GET "/migration-task/$task_id/stats" | /usr/bin/python3 -m json.tool
-echo "log:"
-call GET "/migration-task/$task_id/logs" | /usr/bin/python3 -m json.tool
-[ "$status" = "SUCCESS" ] || { echo "the migration did not succeed (status $status)" >&2; exit 1; }
+# Passwords travel through the environment, never on a command line.
+export SRC_PASS="$src_pass" TGT_PASS="$tgt_pass"
+source_id=$(ctl --json instances create source --addrs "127.0.0.1:$src_port" --password-env SRC_PASS | value id)
+target_id=$(ctl --json instances create target --addrs "127.0.0.1:$tgt_port" --password-env TGT_PASS | value id)
+task_id=$(ctl --json create quickstart-task --description "quick start" | value id)
+ctl configure "$task_id" --source-id "$source_id" --target-id "$target_id" --method full \
+  --resume-mode auto --bandwidth 100
+status=0
+ctl watch "$task_id" || status=$?            # a live progress line until the task ends
+ctl show "$task_id"
+ctl stats "$task_id"
+ctl logs "$task_id"
+[ "$status" -eq 0 ] || { echo "the migration did not succeed (exit $status)" >&2; exit 1; }
+ctl verify "$task_id" --wait                # compares every key: type, value, TTL
 src_digest=$(REDISCLI_AUTH="$src_pass" redis-cli -p "$src_port" DEBUG DIGEST)
 tgt_digest=$(REDISCLI_AUTH="$tgt_pass" redis-cli -p "$tgt_port" DEBUG DIGEST)
 echo "DEBUG DIGEST source $src_digest"
@@ -101,8 +96,9 @@ echo "DEBUG DIGEST target $tgt_digest"
 cat <<EOF
 
 The target now equals the source. Try an online migration (snapshot, then every write forwarded
-until you stop it) with "migration_method":"incremental_migration", or:
-  curl -s $api/migration-tasks -H "X-Auth-Token: $token"
+until you stop it) with --method incremental, or:
+  export RMS_ENDPOINT=$RMS_ENDPOINT RMS_PROJECT=$project RMS_TOKEN=$token
+  $bin/migrationctl list
 EOF
 if [ "$wait_at_end" -eq 1 ]; then
   echo "Everything keeps running; press Ctrl-C to stop it all."
