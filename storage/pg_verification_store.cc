@@ -24,9 +24,9 @@ int64_t Micros(absl::Duration d) { return absl::ToInt64Microseconds(d); }
 absl::Status PgVerificationStore::CreateVerification(const VerificationRecord& v) {
   return pool_.Run("CreateVerification", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
-    pqxx::result r = tx.exec_params(sql::kInsertVerification, v.id, v.task_id, v.project_id,
-                                    v.mode, v.sample_keys, v.ttl_tolerance_s,
-                                    v.max_source_ops_per_s, MicrosOrNow(v.created_at));
+    pqxx::result r = tx.exec_params(sql::kInsertVerification, v.id, v.task_id, v.project_id, v.mode,
+                                    v.sample_keys, v.ttl_tolerance_s, v.max_source_ops_per_s,
+                                    MicrosOrNow(v.created_at));
     if (r.affected_rows() != 1) {
       return absl::NotFoundError(absl::StrCat("task ", v.task_id, " does not exist"));
     }
@@ -52,16 +52,15 @@ absl::StatusOr<VerificationRecord> PgVerificationStore::GetVerification(
 
 absl::StatusOr<std::optional<VerificationRecord>> PgVerificationStore::ClaimVerification(
     absl::string_view owner, absl::Duration ttl) {
-  return pool_.Run(
-      "ClaimVerification",
-      [&](pqxx::connection& c) -> absl::StatusOr<std::optional<VerificationRecord>> {
-        pqxx::work tx(c);
-        pqxx::result rows =
-            tx.exec_params(sql::kClaimVerification, std::string(owner), Micros(ttl));
-        tx.commit();
-        if (rows.empty()) return std::nullopt;
-        return VerificationFromRow(rows[0]);
-      });
+  return pool_.Run("ClaimVerification",
+                   [&](pqxx::connection& c) -> absl::StatusOr<std::optional<VerificationRecord>> {
+                     pqxx::work tx(c);
+                     pqxx::result rows =
+                         tx.exec_params(sql::kClaimVerification, std::string(owner), Micros(ttl));
+                     tx.commit();
+                     if (rows.empty()) return std::nullopt;
+                     return VerificationFromRow(rows[0]);
+                   });
 }
 
 absl::Status PgVerificationStore::WriteVerificationProgress(
@@ -69,19 +68,18 @@ absl::Status PgVerificationStore::WriteVerificationProgress(
     const std::vector<VerificationExample>& examples, absl::Duration ttl) {
   return pool_.Run("WriteVerificationProgress", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
-    pqxx::result r = tx.exec_params(
-        sql::kWriteVerificationProgress, std::string(id), epoch, counts.keys_checked,
-        counts.missing, counts.extra, counts.value_mismatch, counts.ttl_mismatch,
-        counts.type_mismatch, ExamplesToJson(examples), Micros(ttl));
+    pqxx::result r =
+        tx.exec_params(sql::kWriteVerificationProgress, std::string(id), epoch, counts.keys_checked,
+                       counts.missing, counts.extra, counts.value_mismatch, counts.ttl_mismatch,
+                       counts.type_mismatch, ExamplesToJson(examples), Micros(ttl));
     tx.commit();
     return r.affected_rows() == 1 ? absl::OkStatus() : LeaseLost(id, epoch);
   });
 }
 
 absl::Status PgVerificationStore::FinishVerification(
-    absl::string_view id, int64_t epoch, absl::string_view status,
-    const VerificationCounts& counts, const std::vector<VerificationExample>& examples,
-    absl::string_view error) {
+    absl::string_view id, int64_t epoch, absl::string_view status, const VerificationCounts& counts,
+    const std::vector<VerificationExample>& examples, absl::string_view error) {
   return pool_.Run("FinishVerification", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
     pqxx::result r = tx.exec_params(

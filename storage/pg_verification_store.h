@@ -16,8 +16,8 @@ class PgVerificationStore final : public VerificationStore {
   absl::StatusOr<VerificationRecord> GetVerification(absl::string_view project_id,
                                                      absl::string_view task_id,
                                                      absl::string_view id) override;
-  absl::StatusOr<std::optional<VerificationRecord>> ClaimVerification(
-      absl::string_view owner, absl::Duration ttl) override;
+  absl::StatusOr<std::optional<VerificationRecord>> ClaimVerification(absl::string_view owner,
+                                                                      absl::Duration ttl) override;
   absl::Status WriteVerificationProgress(absl::string_view id, int64_t epoch,
                                          const VerificationCounts& counts,
                                          const std::vector<VerificationExample>& examples,

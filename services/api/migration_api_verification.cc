@@ -22,8 +22,7 @@ absl::Status CheckVerifiable(const storage::TaskRecord& task) {
 }
 
 storage::VerificationRecord NewVerification(const storage::TaskRecord& task,
-                                            const v1::StartVerificationBody& body,
-                                            absl::Time now) {
+                                            const v1::StartVerificationBody& body, absl::Time now) {
   storage::VerificationRecord v;
   v.task_id = task.id;
   v.project_id = task.project_id;
@@ -63,7 +62,8 @@ absl::StatusOr<v1::StartVerificationResponse> MigrationApi::StartVerification(
   RETURN_IF_ERROR(ValidateVerificationBody(request.body()));
   ASSIGN_OR_RETURN(storage::TaskRecord task, LoadTask(request.project_id(), request.task_id()));
   RETURN_IF_ERROR(CheckVerifiable(task));
-  storage::VerificationRecord verification = NewVerification(task, request.body(), options_.clock());
+  storage::VerificationRecord verification =
+      NewVerification(task, request.body(), options_.clock());
   ASSIGN_OR_RETURN(verification.id, crypto::RandomHex(16));
   absl::Status created = verifications_.CreateVerification(verification);
   if (absl::IsNotFound(created) && !errors::DcsCodeOf(created)) {

@@ -47,7 +47,7 @@ absl::Status WrongState(absl::string_view operation, absl::string_view status,
 absl::Status DeleteRunning(absl::string_view task_id, absl::string_view status);  // DCS.4135
 absl::Status InstanceNotFound(absl::string_view instance_id);               // DCS.4136
 absl::Status JobNotFound(absl::string_view job_id);                         // DCS.4137
-absl::Status VerificationNotFound(absl::string_view verification_id);  // DCS.4138
+absl::Status VerificationNotFound(absl::string_view verification_id);       // DCS.4138
 absl::Status NotVerifiable(absl::string_view task_id, absl::string_view reason);  // DCS.4139
 absl::Status NoRoute(absl::string_view method, absl::string_view path);      // DCS.4040
 absl::Status Unauthenticated(absl::string_view detail);                     // DCS.4010

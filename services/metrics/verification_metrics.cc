@@ -56,7 +56,8 @@ std::vector<MetricFamily> VerificationStatusCollector::Collect() const {
   if (!counts.ok()) ++errors_;
   MetricFamily errors{"rms_verification_metrics_errors_total",
                       "Scrapes that could not read the verifications from the database",
-                      MetricType::Counter, {}};
+                      MetricType::Counter,
+                      {}};
   ClientMetric error_count;
   error_count.counter.value = static_cast<double>(errors_);
   errors.metric.push_back(error_count);

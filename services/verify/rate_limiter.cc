@@ -8,8 +8,10 @@ namespace rms::verify {
 CommandRateLimiter::CommandRateLimiter(double per_second, int64_t max_pipeline, Clock clock,
                                        Sleeper sleep)
     : rate_(std::max(per_second - static_cast<double>(max_pipeline), per_second / 2)),
-      burst_(static_cast<double>(std::max<int64_t>(1, max_pipeline))), clock_(std::move(clock)),
-      sleep_(std::move(sleep)), last_(clock_()) {}
+      burst_(static_cast<double>(std::max<int64_t>(1, max_pipeline))),
+      clock_(std::move(clock)),
+      sleep_(std::move(sleep)),
+      last_(clock_()) {}
 
 absl::Status CommandRateLimiter::Acquire(int64_t commands) {
   const absl::Time now = clock_();

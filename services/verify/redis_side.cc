@@ -26,8 +26,8 @@ absl::StatusOr<RespValue> RedisSide::Command(const Args& args) {
   ASSIGN_OR_RETURN(Replies replies, Pipeline({args}));
   RespValue& reply = replies.values.front();
   if (reply.IsError()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        client_.endpoint().Describe(), " refused ", args.front(), ": ", reply.str));
+    return absl::FailedPreconditionError(
+        absl::StrCat(client_.endpoint().Describe(), " refused ", args.front(), ": ", reply.str));
   }
   return std::move(reply);
 }

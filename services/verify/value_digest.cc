@@ -13,9 +13,7 @@
 namespace rms::verify {
 namespace {
 
-void AppendLength(std::string& out, size_t length) {
-  absl::StrAppend(&out, length, ":");
-}
+void AppendLength(std::string& out, size_t length) { absl::StrAppend(&out, length, ":"); }
 
 std::array<unsigned char, 32> Sha256(absl::string_view bytes) {
   std::array<unsigned char, 32> hash{};

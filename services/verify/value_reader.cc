@@ -120,8 +120,7 @@ void ValueReader::FeedScan(const RespValue& reply) {
 }
 
 void ValueReader::FeedCount(const RespValue& reply) {
-  if (reply.integer == static_cast<int64_t>(unordered_.count()) ||
-      restarts_ >= kMaxScanRestarts) {
+  if (reply.integer == static_cast<int64_t>(unordered_.count()) || restarts_ >= kMaxScanRestarts) {
     return Finish(unordered_.Finish());
   }
   ++restarts_;  // elements came twice (a resize) or the key changed: read it again
@@ -136,8 +135,9 @@ void ValueReader::Finish(std::string digest) {
   done_ = true;
 }
 
-absl::StatusOr<std::vector<std::string>> ReadChunkedDigests(
-    RedisSide& side, const std::vector<std::string>& keys, const std::vector<std::string>& types) {
+absl::StatusOr<std::vector<std::string>> ReadChunkedDigests(RedisSide& side,
+                                                            const std::vector<std::string>& keys,
+                                                            const std::vector<std::string>& types) {
   std::vector<std::string> digests(keys.size());
   std::vector<std::unique_ptr<ValueReader>> readers;
   std::vector<size_t> index;

@@ -43,9 +43,9 @@ class ValueReader {
   const std::string type_;
   Step step_ = Step::kRange;
   bool done_ = false;
-  int64_t position_ = 0;            // range reads: the next index or byte offset
-  std::string cursor_ = "0";        // scans
-  std::string next_id_ = "-";       // streams: the next id to read from
+  int64_t position_ = 0;       // range reads: the next index or byte offset
+  std::string cursor_ = "0";   // scans
+  std::string next_id_ = "-";  // streams: the next id to read from
   int scan_calls_ = 0;
   int restarts_ = 0;
   OrderedDigest ordered_;
@@ -55,7 +55,8 @@ class ValueReader {
 
 // Reads the digests of `keys` (of `types`, "" or "none" = absent: digest left empty) in
 // pipelined rounds of one command per unfinished key. Errors: the side's.
-absl::StatusOr<std::vector<std::string>> ReadChunkedDigests(
-    RedisSide& side, const std::vector<std::string>& keys, const std::vector<std::string>& types);
+absl::StatusOr<std::vector<std::string>> ReadChunkedDigests(RedisSide& side,
+                                                            const std::vector<std::string>& keys,
+                                                            const std::vector<std::string>& types);
 
 }  // namespace rms::verify

@@ -11,10 +11,13 @@ namespace rms::verify {
 
 Verifier::Verifier(engine::redis::RedisClient& source, engine::redis::RedisClient& target,
                    VerifierOptions options, VerifierHooks hooks)
-    : options_(std::move(options)), hooks_(std::move(hooks)),
-      limiter_(options_.max_source_ops, MaxPipeline(options_.max_source_ops),
-               [] { return absl::Now(); }, hooks_.sleep),
-      source_(source, &limiter_), target_(target, nullptr) {}
+    : options_(std::move(options)),
+      hooks_(std::move(hooks)),
+      limiter_(
+          options_.max_source_ops, MaxPipeline(options_.max_source_ops), [] { return absl::Now(); },
+          hooks_.sleep),
+      source_(source, &limiter_),
+      target_(target, nullptr) {}
 
 absl::Status Verifier::Run() {
   if (options_.digest_mode) {

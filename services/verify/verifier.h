@@ -78,7 +78,8 @@ class Verifier {
   absl::StatusOr<int64_t> CheckBatch(int db, const std::vector<std::string>& keys);
   using Keys = std::vector<std::string>;
   // Calls `fn` on consecutive slices of `keys` of at most BatchKeys() keys.
-  absl::Status ForEachBatch(const Keys& keys, const std::function<absl::Status(const Keys&)>& fn) const;
+  absl::Status ForEachBatch(const Keys& keys,
+                            const std::function<absl::Status(const Keys&)>& fn) const;
   // Scans the source's `db` and checks its keys; with `remaining`, only keys not checked before
   // and until *remaining keys were checked (counting down).
   absl::Status SourcePass(int db, int64_t* remaining);

@@ -40,8 +40,7 @@ absl::Status Verifier::ExtraPass(int db) {
     ASSIGN_OR_RETURN(cursor, target_.Scan(cursor, kScanCount, &keys));
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    RETURN_IF_ERROR(
-        ForEachBatch(keys, [&](const Keys& batch) { return CheckExtras(db, batch); }));
+    RETURN_IF_ERROR(ForEachBatch(keys, [&](const Keys& batch) { return CheckExtras(db, batch); }));
   } while (cursor != "0");
   return absl::OkStatus();
 }

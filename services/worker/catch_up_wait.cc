@@ -16,8 +16,7 @@ constexpr absl::Duration kPoll = absl::Milliseconds(100);
 // True when the task applied `offset` or no longer streams (nothing more will be applied).
 absl::StatusOr<bool> CaughtUp(storage::TaskStore& tasks, storage::WorkerStore& workers,
                               const storage::TaskRecord& task, int64_t offset) {
-  ASSIGN_OR_RETURN(std::vector<storage::Checkpoint> checkpoints,
-                   workers.ReadCheckpoints(task.id));
+  ASSIGN_OR_RETURN(std::vector<storage::Checkpoint> checkpoints, workers.ReadCheckpoints(task.id));
   int64_t applied = -1;
   for (const storage::Checkpoint& checkpoint : checkpoints) {
     applied = std::max(applied, checkpoint.offset);

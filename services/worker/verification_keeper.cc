@@ -7,9 +7,9 @@
 namespace rms::worker {
 
 storage::VerificationCounts CountsOf(const verify::Report& report) {
-  return storage::VerificationCounts{report.keys_checked,   report.missing,
-                                     report.extra,          report.value_mismatch,
-                                     report.ttl_mismatch,   report.type_mismatch};
+  return storage::VerificationCounts{report.keys_checked, report.missing,
+                                     report.extra,        report.value_mismatch,
+                                     report.ttl_mismatch, report.type_mismatch};
 }
 
 std::vector<storage::VerificationExample> ExamplesOf(const verify::Report& report) {
@@ -25,7 +25,11 @@ VerificationKeeper::VerificationKeeper(storage::VerificationStore& store,
                                        const storage::VerificationRecord& row, absl::Duration ttl,
                                        absl::Duration interval, TaskContext& context,
                                        std::function<verify::Report()> progress)
-    : store_(store), row_(row), ttl_(ttl), interval_(interval), context_(context),
+    : store_(store),
+      row_(row),
+      ttl_(ttl),
+      interval_(interval),
+      context_(context),
       progress_(std::move(progress)) {}
 
 VerificationKeeper::~VerificationKeeper() { Stop(); }
@@ -54,12 +58,12 @@ void VerificationKeeper::WriteProgress() {
   }
   if (absl::IsAborted(written) || absl::Now() - last_written_ >= ttl_) {
     lease_lost_ = true;
-    context_.Cancel(absl::AbortedError(absl::StrCat(
-        "lost the lease of verification ", row_.id, ": ", written.message())));
+    context_.Cancel(absl::AbortedError(
+        absl::StrCat("lost the lease of verification ", row_.id, ": ", written.message())));
     return;
   }
-  LogWarning(absl::StrCat("verification ", row_.id, ": progress not written, retrying: ",
-                          written.message()));
+  LogWarning(absl::StrCat("verification ", row_.id,
+                          ": progress not written, retrying: ", written.message()));
 }
 
 }  // namespace rms::worker

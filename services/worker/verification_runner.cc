@@ -24,9 +24,8 @@ absl::StatusOr<std::unique_ptr<engine::redis::RedisClient>> ConnectTo(
   ASSIGN_OR_RETURN(engine::redis::Endpoint resolved, ToEngineEndpoint(*endpoint, secrets, role));
   auto client = engine::redis::RedisClient::Connect(resolved);
   if (!client.ok()) {
-    return absl::Status(client.status().code(),
-                        absl::StrCat("cannot connect to the ", role, ": ",
-                                     client.status().message()));
+    return absl::Status(client.status().code(), absl::StrCat("cannot connect to the ", role, ": ",
+                                                             client.status().message()));
   }
   return client;
 }
@@ -58,8 +57,12 @@ VerificationRunner::VerificationRunner(storage::VerificationStore& verifications
                                        const crypto::SecretBox& secrets,
                                        VerificationRunnerOptions options,
                                        VerificationObserver observer)
-    : verifications_(verifications), tasks_(tasks), workers_(workers), secrets_(secrets),
-      options_(options), observer_(std::move(observer)) {}
+    : verifications_(verifications),
+      tasks_(tasks),
+      workers_(workers),
+      secrets_(secrets),
+      options_(options),
+      observer_(std::move(observer)) {}
 
 absl::StatusOr<VerificationRunner::Session> VerificationRunner::Open(
     const storage::VerificationRecord& verification) {
@@ -70,6 +73,18 @@ absl::StatusOr<VerificationRunner::Session> VerificationRunner::Open(
   ASSIGN_OR_RETURN(session.source, ConnectTo(config.source, secrets_, "source"));
   ASSIGN_OR_RETURN(session.target, ConnectTo(config.target, secrets_, "target"));
   return session;
+}
+
+verify::VerifierHooks VerificationRunner::HooksFor(const storage::TaskRecord& task,
+                                                  TaskContext& context) {
+  verify::VerifierHooks hooks;
+  hooks.sleep = [&context](absl::Duration d) { return context.SleepUnlessCancelled(d); };
+  if (task.status == "INCRMIGEATING") {  // streaming: differences may be replication lag
+    hooks.wait_for_catch_up = [this, &task, &context](engine::redis::RedisClient& source) {
+      return WaitForCatchUp(source, tasks_, workers_, task, context, options_.catch_up_deadline);
+    };
+  }
+  return hooks;
 }
 
 void VerificationRunner::Run(const storage::VerificationRecord& verification,
@@ -86,15 +101,8 @@ void VerificationRunner::Run(const storage::VerificationRecord& verification,
     session->source->Cancel();
     session->target->Cancel();
   });
-  verify::VerifierHooks hooks;
-  hooks.sleep = [&](absl::Duration d) { return context.SleepUnlessCancelled(d); };
-  if (session->task.status == "INCRMIGEATING") {
-    hooks.wait_for_catch_up = [&](engine::redis::RedisClient& source) {
-      return WaitForCatchUp(source, tasks_, workers_, session->task, context,
-                            options_.catch_up_deadline);
-    };
-  }
-  verify::Verifier verifier(*session->source, *session->target, OptionsOf(verification), hooks);
+  verify::Verifier verifier(*session->source, *session->target, OptionsOf(verification),
+                            HooksFor(session->task, context));
   VerificationKeeper keeper(verifications_, verification, options_.lease_ttl,
                             options_.progress_interval, context,
                             [&] { return verifier.Progress(); });
@@ -119,17 +127,17 @@ void VerificationRunner::Finish(const storage::VerificationRecord& verification,
                                 uint64_t source_commands, absl::Time started) {
   const std::string status = outcome.ok() ? "DONE" : "FAILED";
   const std::string error = outcome.ok() ? "" : RedactUrl(outcome.message());
-  absl::Status written = verifications_.FinishVerification(
-      verification.id, verification.lease_epoch, status, CountsOf(report), ExamplesOf(report),
-      error);
+  absl::Status written =
+      verifications_.FinishVerification(verification.id, verification.lease_epoch, status,
+                                        CountsOf(report), ExamplesOf(report), error);
   const absl::Duration elapsed = absl::Now() - started;
   LogInfo(absl::StrCat("verification ", verification.id, ": ", status, " after ",
-                       absl::FormatDuration(elapsed), ", ", report.keys_checked,
-                       " keys checked, ", report.differences(), " differences, ",
-                       source_commands, " source commands", error.empty() ? "" : ": ", error));
+                       absl::FormatDuration(elapsed), ", ", report.keys_checked, " keys checked, ",
+                       report.differences(), " differences, ", source_commands, " source commands",
+                       error.empty() ? "" : ": ", error));
   if (!written.ok()) {
-    LogWarning(absl::StrCat("verification ", verification.id, ": outcome not stored: ",
-                            written.message()));
+    LogWarning(absl::StrCat("verification ", verification.id,
+                            ": outcome not stored: ", written.message()));
     return;
   }
   if (observer_) observer_(VerificationOutcome{status, report, source_commands, elapsed});
@@ -141,8 +149,8 @@ VerificationWork MakeVerificationWork(storage::VerificationStore& verifications,
   return [&verifications, runner, lease_ttl](const std::string& owner, TaskContext& shutdown) {
     auto claimed = verifications.ClaimVerification(owner, lease_ttl);
     if (!claimed.ok()) {
-      LogWarning(absl::StrCat("worker ", owner, ": cannot claim verifications: ",
-                              claimed.status().message()));
+      LogWarning(absl::StrCat("worker ", owner,
+                              ": cannot claim verifications: ", claimed.status().message()));
       return false;
     }
     if (!claimed->has_value()) return false;

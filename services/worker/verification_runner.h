@@ -12,6 +12,7 @@
 #include "services/crypto/secret_box.h"
 #include "services/engine/redis/redis_client.h"
 #include "services/verify/report.h"
+#include "services/verify/verifier.h"
 #include "services/worker/task_context.h"
 #include "storage/task_store.h"
 #include "storage/verification_store.h"
@@ -55,6 +56,8 @@ class VerificationRunner {
     std::unique_ptr<engine::redis::RedisClient> target;
   };
   absl::StatusOr<Session> Open(const storage::VerificationRecord& verification);
+  // Sleeps on `context`; during incremental migration, the catch-up wait of the re-check.
+  verify::VerifierHooks HooksFor(const storage::TaskRecord& task, TaskContext& context);
   void Finish(const storage::VerificationRecord& verification, const absl::Status& outcome,
               const verify::Report& report, uint64_t source_commands, absl::Time started);
 

@@ -23,7 +23,11 @@ void WorkerPool::Start() {
   for (int slot = 0; verifications_ && slot < options_.verification_slots; ++slot) {
     threads_.emplace_back([this, slot] { VerificationSlotLoop(slot); });
   }
-  LogInfo(absl::StrCat("worker role: ", options_.slots, " task slots as ", options_.owner_prefix));
+  LogInfo(absl::StrCat("worker role: ", options_.slots, " task slots",
+                       verifications_ ? absl::StrCat(" and ", options_.verification_slots,
+                                                     " verification slot(s)")
+                                      : "",
+                       " as ", options_.owner_prefix));
 }
 
 void WorkerPool::Stop() {

@@ -43,8 +43,7 @@ TEST_F(VerificationApiE2eTest, BadBodiesAreRefusedNamingTheField) {
               "sample_keys");
   ExpectError(PostVerify(task_, R"({"sample_keys":"10","mode":"sample"})"), 400, "DCS.4002",
               "sample_keys");
-  ExpectError(PostVerify(task_, R"({"ttl_tolerance_s":3601})"), 400, "DCS.4002",
-              "ttl_tolerance_s");
+  ExpectError(PostVerify(task_, R"({"ttl_tolerance_s":3601})"), 400, "DCS.4002", "ttl_tolerance_s");
   ExpectError(PostVerify(task_, R"({"max_source_ops":5})"), 400, "DCS.4002", "max_source_ops");
   ExpectError(PostVerify(task_, R"({"mode":"full","keys":1})"), 400, "DCS.4003", "keys");
   ExpectError(PostVerify(task_, "not json"), 400, "DCS.4000");

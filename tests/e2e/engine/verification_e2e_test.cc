@@ -2,8 +2,8 @@
 // every source key checked; planted differences (deleted, extra, changed value, changed TTL,
 // changed type) are found exactly, over REST and gRPC; a sample checks the requested number of
 // keys; metrics count the runs.
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "tests/e2e/engine/verify_env.h"
 
 namespace rms::e2e {
@@ -13,17 +13,18 @@ namespace {
 void FillSource(const test_support::RedisServer& source) {
   ASSERT_EQ(source.Cli({"DEBUG", "POPULATE", "5000", "key"}).value_or(""), "OK");
   const std::vector<std::vector<std::string>> writes = {
-      {"HSET", "hash", "a", "1", "b", "2"},  {"SADD", "set", "x", "y"},
-      {"ZADD", "zset", "1", "m", "2.5", "n"}, {"RPUSH", "list", "p", "q", "r"},
-      {"XADD", "stream", "*", "f", "v"},      {"SET", "ttl:long", "v", "EX", "3600"},
+      {"HSET", "hash", "a", "1", "b", "2"},    {"SADD", "set", "x", "y"},
+      {"ZADD", "zset", "1", "m", "2.5", "n"},  {"RPUSH", "list", "p", "q", "r"},
+      {"XADD", "stream", "*", "f", "v"},       {"SET", "ttl:long", "v", "EX", "3600"},
       {"SET", "ttl:moved", "v", "EX", "3600"}, {"SET", "typed", "a string"},
-      {"SET", "changed", "original"},         {"SET", "deleted", "v"},
-      {"-n", "2", "SET", "db2:a", "1"},       {"-n", "2", "HSET", "db2:h", "f", "v"}};
+      {"SET", "changed", "original"},          {"SET", "deleted", "v"},
+      {"-n", "2", "SET", "db2:a", "1"},        {"-n", "2", "HSET", "db2:h", "f", "v"}};
   for (const auto& write : writes) ASSERT_TRUE(source.Cli(write).ok()) << write[0];
 }
 
 void ExpectZeroDifferences(const Json& verification) {
-  for (const char* field : {"missing", "extra", "value_mismatch", "ttl_mismatch", "type_mismatch"}) {
+  for (const char* field :
+       {"missing", "extra", "value_mismatch", "ttl_mismatch", "type_mismatch"}) {
     EXPECT_EQ(verification[field], 0) << field << ": " << verification.dump();
   }
   EXPECT_TRUE(verification["examples"].empty()) << verification.dump();
@@ -43,7 +44,8 @@ TEST_F(VerificationE2eTest, CleanPairThenPlantedDifferencesThenSample) {
 
   // Clean pair.
   const absl::Time started = absl::Now();
-  const std::string clean = StartVerification(task, {{"mode", "full"}, {"max_source_ops", 1000000}});
+  const std::string clean =
+      StartVerification(task, {{"mode", "full"}, {"max_source_ops", 1000000}});
   Json result = WaitForVerification(task, clean);
   const absl::Duration took = absl::Now() - started;
   ASSERT_EQ(result["status"], "DONE") << result.dump();
@@ -51,14 +53,16 @@ TEST_F(VerificationE2eTest, CleanPairThenPlantedDifferencesThenSample) {
   EXPECT_EQ(result["keys_checked"], source_keys);
   EXPECT_EQ(result["error"], "");
   ExpectZeroDifferences(result);
-  std::cout << "clean full verification of " << source_keys << " keys: "
-            << absl::FormatDuration(took) << " from POST to DONE seen\n";
+  std::cout << "clean full verification of " << source_keys
+            << " keys: " << absl::FormatDuration(took) << " from POST to DONE seen\n";
 
   // Planted on the target: one of each problem.
-  const std::vector<std::vector<std::string>> plants = {
-      {"DEL", "deleted"},          {"SET", "planted:extra", "x"},
-      {"SET", "changed", "other"}, {"EXPIRE", "ttl:moved", "7200"},
-      {"DEL", "typed"},            {"RPUSH", "typed", "now a list"}};
+  const std::vector<std::vector<std::string>> plants = {{"DEL", "deleted"},
+                                                        {"SET", "planted:extra", "x"},
+                                                        {"SET", "changed", "other"},
+                                                        {"EXPIRE", "ttl:moved", "7200"},
+                                                        {"DEL", "typed"},
+                                                        {"RPUSH", "typed", "now a list"}};
   for (const auto& plant : plants) ASSERT_TRUE((*target)->Cli(plant).ok()) << plant[0];
   v1::StartVerificationRequest request;
   request.set_project_id(project_);
@@ -116,10 +120,10 @@ TEST_F(VerificationE2eTest, ChunkedReadsWhenDebugIsRefusedFindTheSameDifferences
   auto target = test_support::RedisServer::Start(ServerOptions(
       "verify-target-pw", {"enable-debug-command no", "hash-max-listpack-entries 0"}));
   ASSERT_TRUE(source.ok() && target.ok());
-  ASSERT_TRUE((*source)
-                  ->Cli({"EVAL", "for i=0,1999 do redis.call('SET','key:'..i,'value:'..i) end",
-                         "0"})
-                  .ok());
+  ASSERT_TRUE(
+      (*source)
+          ->Cli({"EVAL", "for i=0,1999 do redis.call('SET','key:'..i,'value:'..i) end", "0"})
+          .ok());
   ASSERT_TRUE((*source)->Cli({"HSET", "hash", "a", "1", "b", "2", "c", "3"}).ok());
   ASSERT_TRUE((*source)->Cli({"SET", "ttl", "v", "EX", "3600"}).ok());
   const std::string task = MigrateFully(**source, **target);

@@ -39,7 +39,8 @@ TEST_F(VerificationIncrementalE2eTest, LagIsNotReportedButARealDifferenceIs) {
   EXPECT_EQ(result["missing"], 0) << result.dump();
   EXPECT_EQ(result["value_mismatch"], 0) << result.dump();
   EXPECT_EQ(result["extra"], 1) << result.dump();
-  EXPECT_EQ(ProblemsByKey(result), (std::map<std::string, std::string>{{"planted:extra", "extra"}}));
+  EXPECT_EQ(ProblemsByKey(result),
+            (std::map<std::string, std::string>{{"planted:extra", "extra"}}));
   // The late keys were found missing at first and checked again after the catch-up.
   EXPECT_TRUE(absl::StrContains(server_->ReadLog(), "checked again after the target caught up"))
       << server_->ReadLog();

@@ -32,7 +32,7 @@ std::string VerifyE2eTest::StartVerification(const std::string& task_id, const J
 }
 
 Json VerifyE2eTest::WaitForVerification(const std::string& task_id, const std::string& id,
-                                         absl::Duration timeout) {
+                                        absl::Duration timeout) {
   Json last;
   const bool finished = test_support::WaitFor(
       [&] {
@@ -43,7 +43,8 @@ Json VerifyE2eTest::WaitForVerification(const std::string& task_id, const std::s
       },
       absl::Now() + timeout);
   EXPECT_TRUE(finished) << "verification " << id << " last seen as " << last.dump()
-                        << "\nmigrationd log:\n" << server_->ReadLog();
+                        << "\nmigrationd log:\n"
+                        << server_->ReadLog();
   return last;
 }
 
@@ -58,7 +59,8 @@ std::string VerifyE2eTest::MigrateFully(const test_support::RedisServer& source,
 
 int64_t VerifyE2eTest::KeyCount(const test_support::RedisServer& server) {
   int64_t total = 0;
-  for (const verify::DbKeys& db : verify::ParseKeyspace(server.Cli({"INFO", "keyspace"}).value_or(""))) {
+  for (const verify::DbKeys& db :
+       verify::ParseKeyspace(server.Cli({"INFO", "keyspace"}).value_or(""))) {
     total += db.keys;
   }
   return total;

@@ -23,7 +23,8 @@ class VerifierRecheckTest : public ::testing::Test {
     WriteDataset(*ClientOf(*source_), 100);
     WriteDataset(*ClientOf(*target_), 100);
     // The target "lags": two keys not yet deleted or written, one written wrongly for good.
-    RunCommands(*ClientOf(*target_), {{"SET", "s:1", "old"}, {"DEL", "s:2"}, {"SET", "s:3", "wrong"}});
+    RunCommands(*ClientOf(*target_),
+                {{"SET", "s:1", "old"}, {"DEL", "s:2"}, {"SET", "s:3", "wrong"}});
   }
 
   // A hook that applies the lagging writes (not s:3) as a caught-up migration would.

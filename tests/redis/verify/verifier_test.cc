@@ -65,20 +65,22 @@ TEST_F(VerifierTest, RefusedDebugFallsBackToChunkedReads) {
 TEST_F(VerifierTest, PlantedDifferencesAreCountedOnceEach) {
   Start(/*target_debug=*/true);
   RunCommands(*ClientOf(*target_), {{"DEL", "s:1"},
-                            {"SET", "planted-extra", "x"},
-                            {"SET", "s:2", "changed"},
-                            {"HSET", "big-hash", "field500", "changed"},
-                            {"ZADD", "zset", "3", "m1"},
-                            {"EXPIRE", "s:3", "100"},
-                            {"PEXPIRE", "expiring", "7200000"},
-                            {"DEL", "s:4"},
-                            {"HSET", "s:4", "f", "v"},
-                            {"SELECT", "2"},
-                            {"PERSIST", "db2-hash"}});
+                                    {"SET", "planted-extra", "x"},
+                                    {"SET", "s:2", "changed"},
+                                    {"HSET", "big-hash", "field500", "changed"},
+                                    {"ZADD", "zset", "3", "m1"},
+                                    {"EXPIRE", "s:3", "100"},
+                                    {"PEXPIRE", "expiring", "7200000"},
+                                    {"DEL", "s:4"},
+                                    {"HSET", "s:4", "f", "v"},
+                                    {"SELECT", "2"},
+                                    {"PERSIST", "db2-hash"}});
   const std::map<std::string, std::string> expected = {
-      {"s:1", "missing"}, {"planted-extra", "extra"}, {"s:2", "value"},
-      {"big-hash", "value"}, {"zset", "value"},        {"s:3", "ttl"},
-      {"expiring", "ttl"},   {"s:4", "type"},         {"db2-hash", "ttl"}};
+      {"s:1", "missing"},  {"planted-extra", "extra"},
+      {"s:2", "value"},    {"big-hash", "value"},
+      {"zset", "value"},   {"s:3", "ttl"},
+      {"expiring", "ttl"}, {"s:4", "type"},
+      {"db2-hash", "ttl"}};
   for (DigestMode mode : {DigestMode::kDebug, DigestMode::kChunked}) {
     VerifyResult result = RunVerifier(*source_, *target_, Fast(mode));
     ASSERT_TRUE(result.status.ok()) << result.status;
@@ -129,13 +131,14 @@ TEST_F(VerifierTest, SamplesCheckExactlyTheRequestedNumberOfKeys) {
 TEST_F(VerifierTest, SampleFindsADifferenceAmongTheKeysItChecks) {
   Start(/*target_debug=*/true);
   auto target = ClientOf(*target_);
-  for (int i = 0; i < kStrings; ++i) RunCommands(*target, {{"SET", "s:" + std::to_string(i), "other"}});
+  for (int i = 0; i < kStrings; ++i)
+    RunCommands(*target, {{"SET", "s:" + std::to_string(i), "other"}});
   VerifierOptions options = Fast();
   options.sample = true;
   options.sample_keys = 100;
   VerifyResult result = RunVerifier(*source_, *target_, options);
   EXPECT_EQ(result.report.keys_checked, 100);
-  EXPECT_GT(result.report.value_mismatch, 50);  // ~98 of 100 checked keys are strings
+  EXPECT_GT(result.report.value_mismatch, 50);                // ~98 of 100 checked keys are strings
   EXPECT_EQ(result.report.missing + result.report.extra, 0);  // sample mode looks for no extras
 }
 

@@ -9,7 +9,7 @@
 namespace rms::test_redis {
 
 void RunCommands(engine::redis::RedisClient& client,
-         const std::vector<std::vector<std::string>>& commands) {
+                 const std::vector<std::vector<std::string>>& commands) {
   for (const std::vector<std::string>& command : commands) {
     auto reply = client.Command(command);
     ASSERT_TRUE(reply.ok()) << command.front() << ": " << reply.status();
@@ -29,7 +29,9 @@ void WriteDataset(engine::redis::RedisClient& client, int keys) {
   std::vector<std::string> long_list = {"RPUSH", "long-list"};
   for (int i = 0; i < 300; ++i) long_list.push_back(absl::StrCat(i % 7));
   const std::vector<std::vector<std::string>> others = {
-      big_hash, big_set, long_list,
+      big_hash,
+      big_set,
+      long_list,
       {"HSET", "small-hash", "a", "1", "b", "2"},
       {"SADD", "int-set", "1", "2", "3"},
       {"ZADD", "zset", "1.5", "m1", "2", "m2", "0.1", "m3"},

@@ -14,7 +14,8 @@
 namespace rms::test_redis {
 
 // Runs `commands` on `client`, failing the test on any error reply.
-void RunCommands(engine::redis::RedisClient& client, const std::vector<std::vector<std::string>>& commands);
+void RunCommands(engine::redis::RedisClient& client,
+                 const std::vector<std::vector<std::string>>& commands);
 
 // Writes the same dataset (every type, small and several-chunk values, keys with TTLs, db 0 and
 // db 2) as commands to `client`: `keys` string keys plus kNonStringKeys other keys.

@@ -71,8 +71,7 @@ TEST(KeyCompareTest, TimeBetweenTheReadsIsNotATtlDifference) {
 }
 
 TEST(KeyCompareTest, ExpiryGapOfWindows) {
-  EXPECT_EQ(ExpiryGap(Key("s", "", 1000, 0, 10), Key("s", "", 1005, 0, 10)),
-            absl::ZeroDuration());
+  EXPECT_EQ(ExpiryGap(Key("s", "", 1000, 0, 10), Key("s", "", 1005, 0, 10)), absl::ZeroDuration());
   EXPECT_EQ(ExpiryGap(Key("s", "", 1000, 0, 10), Key("s", "", 1100, 0, 10)),
             absl::Milliseconds(90));
 }

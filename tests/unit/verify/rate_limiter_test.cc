@@ -70,7 +70,7 @@ TEST(RateLimiterTest, NoOneSecondWindowHoldsMoreThanTheLimit) {
 TEST(RateLimiterTest, IdleTimeBuysOnlyOnePipeline) {
   FakeTime time;
   CommandRateLimiter limiter = time.Limiter(1000, 100);
-  time.now += absl::Hours(1);  // idle for an hour
+  time.now += absl::Hours(1);              // idle for an hour
   ASSERT_TRUE(limiter.Acquire(100).ok());  // one pipeline's worth passes at once
   EXPECT_EQ(time.slept, absl::ZeroDuration());
   ASSERT_TRUE(limiter.Acquire(900).ok());  // the rest waits for 900 tokens at 900/s

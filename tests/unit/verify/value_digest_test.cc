@@ -20,7 +20,8 @@ std::string Unordered(const std::vector<std::pair<std::string, std::string>>& el
 
 TEST(ValueDigestTest, UnorderedDigestIgnoresOrder) {
   std::vector<std::pair<std::string, std::string>> fields;
-  for (int i = 0; i < 300; ++i) fields.emplace_back("field" + std::to_string(i), "v" + std::to_string(i * 7));
+  for (int i = 0; i < 300; ++i)
+    fields.emplace_back("field" + std::to_string(i), "v" + std::to_string(i * 7));
   const std::string reference = Unordered(fields);
   std::mt19937 random(42);
   for (int round = 0; round < 5; ++round) {
