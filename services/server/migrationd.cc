@@ -26,9 +26,7 @@
 #include "services/metrics/process_metrics_collector.h"
 #include "services/metrics/task_metrics_collector.h"
 #include "services/server/service_state.h"
-#include "services/worker/job_factory.h"
-#include "services/worker/worker_pool.h"
-#include "storage/pg_worker_store.h"
+#include "services/server/worker_role.h"
 #include "storage/schema_migrator.h"
 
 namespace rms::server {
@@ -136,17 +134,13 @@ absl::Status RunServer(const ServerOptions& options) {
     LogInfo(absl::StrCat("api role: REST on port ", http.port(), ", gRPC on port ", grpc_port,
                          ", metrics on port ", metrics_port));
   }
-  storage::PgWorkerStore worker_store(state->store().pool());
-  std::unique_ptr<worker::WorkerPool> workers;
+  std::unique_ptr<WorkerRole> workers;
   if (options.worker_role && options.workers > 0) {
     const std::string import_dir = options.import_dir.empty()
                                        ? options.database.data_dir + "/import"
                                        : options.import_dir;
-    workers = std::make_unique<worker::WorkerPool>(
-        worker_store, state->store().pool().url(),
-        worker::MakeJobFactory(worker_store, state->secrets(), import_dir),
-        worker::WorkerPoolOptions{options.workers, WorkerIdentity(), {}, absl::Seconds(5)});
-    workers->Start();
+    ASSIGN_OR_RETURN(workers, WorkerRole::Start(state->store().pool().url(), options.workers,
+                                                state->secrets(), import_dir, WorkerIdentity()));
   }
   health::HealthMonitor monitor(
       probe,

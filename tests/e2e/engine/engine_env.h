@@ -41,6 +41,7 @@ class EngineE2eTest : public ::testing::Test {
   std::string P(const std::string& path) const { return "/v2/" + project_ + path; }
   const std::string& import_dir() const { return import_dir_; }
 
+  int fixture_workers_ = 2;  // task slots of server_; a test may set it in its constructor
   std::unique_ptr<test_support::PgTestDatabase> database_;
   std::unique_ptr<test_support::TempDir> dir_;
   std::unique_ptr<test_support::MigrationdProcess> server_;
