@@ -39,8 +39,10 @@ void LeaseKeeper::Stop() {
 
 void LeaseKeeper::Lose(absl::string_view why) {
   if (lease_lost_.exchange(true)) return;
-  context_.Cancel(absl::AbortedError(absl::StrCat("lost the lease of task ", task_id_, " (epoch ",
-                                                  epoch_, "): ", why)));
+  absl::Status reason = absl::AbortedError(
+      absl::StrCat("lost the lease of task ", task_id_, " (epoch ", epoch_, "): ", why));
+  LogWarning(reason.message());
+  context_.Cancel(std::move(reason));
 }
 
 void LeaseKeeper::WatchLoop() {
