@@ -42,34 +42,36 @@ absl::StatusOr<std::optional<TaskRecord>> PgWorkerStore::ClaimTask(absl::string_
 
 absl::StatusOr<TaskRecord> PgWorkerStore::RenewLease(absl::string_view task_id, int64_t epoch,
                                                      absl::Duration ttl) {
-  return lease_pool_.RunIdempotent("RenewLease", [&](pqxx::connection& c) -> absl::StatusOr<TaskRecord> {
-    pqxx::work tx(c);
-    pqxx::result rows = tx.exec_params(sql::kRenewLease, std::string(task_id), epoch, Micros(ttl));
-    tx.commit();
-    if (rows.empty()) return LeaseLost(task_id, epoch);
-    return TaskFromRow(rows[0]);
-  });
+  return lease_pool_.RunIdempotent(
+      "RenewLease", [&](pqxx::connection& c) -> absl::StatusOr<TaskRecord> {
+        pqxx::work tx(c);
+        pqxx::result rows =
+            tx.exec_params(sql::kRenewLease, std::string(task_id), epoch, Micros(ttl));
+        tx.commit();
+        if (rows.empty()) return LeaseLost(task_id, epoch);
+        return TaskFromRow(rows[0]);
+      });
 }
 
-absl::StatusOr<TaskRecord> PgWorkerStore::UpdateLeasedTask(absl::string_view task_id,
-                                                           int64_t epoch,
+absl::StatusOr<TaskRecord> PgWorkerStore::UpdateLeasedTask(absl::string_view task_id, int64_t epoch,
                                                            const TaskMutation& mutate) {
   const std::string id(task_id);
-  return pool_.RunIdempotent("UpdateLeasedTask", [&](pqxx::connection& c) -> absl::StatusOr<TaskRecord> {
-    pqxx::work tx(c);
-    pqxx::result rows = tx.exec_params(sql::kSelectTaskByIdForUpdate, id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("task ", id, " does not exist"));
-    TaskRecord task = TaskFromRow(rows[0]);
-    if (task.lease_epoch != epoch) return LeaseLost(task_id, epoch);
-    TaskEvent event;
-    RETURN_IF_ERROR(mutate(task, event));
-    task.lease_epoch = epoch;  // the mutation may not move the fence
-    auto [written, claimable] = WriteTask(tx, task.project_id, id, task);
-    if (!event.code.empty()) InsertEvent(tx, id, event);
-    if (claimable) tx.exec_params(sql::kNotifyTask, "rms_tasks", id);
-    tx.commit();
-    return written;
-  });
+  return pool_.RunIdempotent(
+      "UpdateLeasedTask", [&](pqxx::connection& c) -> absl::StatusOr<TaskRecord> {
+        pqxx::work tx(c);
+        pqxx::result rows = tx.exec_params(sql::kSelectTaskByIdForUpdate, id);
+        if (rows.empty()) return absl::NotFoundError(absl::StrCat("task ", id, " does not exist"));
+        TaskRecord task = TaskFromRow(rows[0]);
+        if (task.lease_epoch != epoch) return LeaseLost(task_id, epoch);
+        TaskEvent event;
+        RETURN_IF_ERROR(mutate(task, event));
+        task.lease_epoch = epoch;  // the mutation may not move the fence
+        auto [written, claimable] = WriteTask(tx, task.project_id, id, task);
+        if (!event.code.empty()) InsertEvent(tx, id, event);
+        if (claimable) tx.exec_params(sql::kNotifyTask, "rms_tasks", id);
+        tx.commit();
+        return written;
+      });
 }
 
 absl::Status PgWorkerStore::ReleaseLease(absl::string_view task_id, int64_t epoch) {

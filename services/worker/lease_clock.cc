@@ -10,7 +10,8 @@ namespace {
 class SteadyClock final : public LeaseClock {
  public:
   absl::Time Now() const override {
-    return absl::UnixEpoch() + absl::FromChrono(std::chrono::steady_clock::now().time_since_epoch());
+    return absl::UnixEpoch() +
+           absl::FromChrono(std::chrono::steady_clock::now().time_since_epoch());
   }
 };
 

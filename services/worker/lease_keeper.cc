@@ -16,10 +16,16 @@ LeaseKeeper::LeaseKeeper(storage::WorkerStore& store, std::string task_id, int64
                          LeaseOptions options, absl::Time claim_sent_at, TaskContext& context,
                          std::function<std::string()> stats_json,
                          std::function<void(const storage::TaskRecord&)> on_row)
-    : store_(store), task_id_(std::move(task_id)), epoch_(epoch), options_(options),
-      clock_(LeaseClockOf(options)), claim_sent_at_(claim_sent_at),
-      deadline_(claim_sent_at, LeaseHold(options)), context_(context),
-      stats_json_(std::move(stats_json)), on_row_(std::move(on_row)) {}
+    : store_(store),
+      task_id_(std::move(task_id)),
+      epoch_(epoch),
+      options_(options),
+      clock_(LeaseClockOf(options)),
+      claim_sent_at_(claim_sent_at),
+      deadline_(claim_sent_at, LeaseHold(options)),
+      context_(context),
+      stats_json_(std::move(stats_json)),
+      on_row_(std::move(on_row)) {}
 
 LeaseKeeper::~LeaseKeeper() { Stop(); }
 
@@ -74,8 +80,8 @@ bool LeaseKeeper::Renew(absl::Time sent) {
     return false;
   }
   if (!row.ok()) {
-    LogWarning(absl::StrCat("task ", task_id_, ": lease renewal failed, retrying: ",
-                            row.status().message()));
+    LogWarning(absl::StrCat("task ", task_id_,
+                            ": lease renewal failed, retrying: ", row.status().message()));
     return false;
   }
   deadline_.Renewed(sent);
@@ -101,7 +107,8 @@ void LeaseKeeper::WriteStats() {
   const std::string stats = stats_json_();  // may probe the source and the target
   if (stats.empty() || lease_lost_) return;
   absl::Status s = store_.WriteStats(task_id_, epoch_, stats);
-  if (!s.ok() && !absl::IsAborted(s)) LogWarning(absl::StrCat("task ", task_id_, ": ", s.message()));
+  if (!s.ok() && !absl::IsAborted(s))
+    LogWarning(absl::StrCat("task ", task_id_, ": ", s.message()));
 }
 
 }  // namespace rms::worker

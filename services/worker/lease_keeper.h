@@ -41,8 +41,8 @@ class LeaseKeeper {
   // `claim_sent_at`: the clock's time just before the claim was sent (the first deadline).
   // `stats_json` returns "" for nothing to write; `on_row` sees every renewed row (live config
   // changes such as bandwidth).
-  LeaseKeeper(storage::WorkerStore& store, std::string task_id, int64_t epoch,
-              LeaseOptions options, absl::Time claim_sent_at, TaskContext& context,
+  LeaseKeeper(storage::WorkerStore& store, std::string task_id, int64_t epoch, LeaseOptions options,
+              absl::Time claim_sent_at, TaskContext& context,
               std::function<std::string()> stats_json,
               std::function<void(const storage::TaskRecord&)> on_row);
   ~LeaseKeeper();

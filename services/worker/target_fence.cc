@@ -25,12 +25,12 @@ std::string ApplierClientName(absl::string_view task_id, int64_t epoch) {
   return absl::StrCat("rms:", task_id, ":", epoch);
 }
 
-ApplierConnections FindApplierConnections(absl::string_view client_list,
-                                          absl::string_view task_id, int64_t epoch) {
+ApplierConnections FindApplierConnections(absl::string_view client_list, absl::string_view task_id,
+                                          int64_t epoch) {
   ApplierConnections found;
   const std::string prefix = absl::StrCat("rms:", task_id, ":");
-  for (absl::string_view line : absl::StrSplit(client_list, absl::ByAnyChar("\r\n"),
-                                                absl::SkipEmpty())) {
+  for (absl::string_view line :
+       absl::StrSplit(client_list, absl::ByAnyChar("\r\n"), absl::SkipEmpty())) {
     absl::string_view name = Field(line, "name");
     int64_t their_epoch = 0;
     int64_t id = 0;

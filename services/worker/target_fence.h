@@ -20,8 +20,8 @@ struct ApplierConnections {
   std::vector<int64_t> older_ids;  // CLIENT ids of epochs below the given one
   int64_t newest_epoch = 0;        // the highest epoch seen (0: none)
 };
-ApplierConnections FindApplierConnections(absl::string_view client_list,
-                                          absl::string_view task_id, int64_t epoch);
+ApplierConnections FindApplierConnections(absl::string_view client_list, absl::string_view task_id,
+                                          int64_t epoch);
 
 // Before an applier's first write on `client` (a new connection to the target): names it, then
 // closes (CLIENT KILL ID) every connection of an older epoch of the same task, so a former owner

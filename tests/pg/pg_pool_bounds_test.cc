@@ -87,14 +87,16 @@ TEST_F(PgPoolBoundsTest, CheckpointRacingAClaimIsFenced) {
   pqxx::work claim(claimer);
   claim.exec("UPDATE tasks SET lease_epoch = lease_epoch + 1 WHERE id = 't1'");
   absl::Status written;
-  std::thread old_owner(
-      [&] { written = workers_->WriteCheckpoint("t1", 1, Checkpoint{"", "r", 500, 1}); });
+  std::thread old_owner([&] {
+    written = workers_->WriteCheckpoint("t1", 1, Checkpoint{"", "r", 500, 1});
+  });
   pqxx::connection observer(db_url());
   EXPECT_TRUE(WaitFor(
       [&] {  // the write waits for the row lock
         pqxx::nontransaction tx(observer);
-        return tx.exec("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                       " AND datname = current_database()")[0][0]
+        return tx.exec(
+                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                     " AND datname = current_database()")[0][0]
                    .as<int>() > 0;
       },
       absl::Seconds(5)));

@@ -212,7 +212,8 @@ TEST(CheckpointPublisherTest, TransientFailureIsReportedByFlushAndRetried) {
 TEST(CheckpointPublisherTest, FailuresLastingTooLongBecomeFinal) {
   FakeStore store;
   store.FailWith(absl::UnavailableError("connection reset"));
-  CheckpointPublisher publisher(store.Writer(), kLongInterval, /*give_up_after=*/absl::ZeroDuration());
+  CheckpointPublisher publisher(store.Writer(), kLongInterval,
+                                /*give_up_after=*/absl::ZeroDuration());
   publisher.Update(At(1));
   EXPECT_EQ(publisher.Flush().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(publisher.error().code(), absl::StatusCode::kUnavailable);

@@ -58,8 +58,7 @@ absl::Status FakeWorkerStore::ReleaseLease(absl::string_view, int64_t epoch) {
   return absl::OkStatus();
 }
 
-absl::Status FakeWorkerStore::WriteStats(absl::string_view, int64_t epoch,
-                                         absl::string_view json) {
+absl::Status FakeWorkerStore::WriteStats(absl::string_view, int64_t epoch, absl::string_view json) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Fence(epoch, "WriteStats"); !s.ok()) return s;
   task_.stats_json = std::string(json);

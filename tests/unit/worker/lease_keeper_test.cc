@@ -10,8 +10,8 @@
 namespace rms::worker {
 namespace {
 
-using testing::FakeLeaseClock;
 using testing::Eventually;
+using testing::FakeLeaseClock;
 using testing::FakeWorkerStore;
 
 storage::TaskRecord Task() {

@@ -62,7 +62,7 @@ TEST(ProbeCallTest, TricklingPeerIsCutAtTheOverallDeadline) {
   auto reply = ProbeCall(endpoint, &client, {"INFO", "keyspace"}, absl::Milliseconds(500));
   const absl::Duration took = absl::Now() - start;
   EXPECT_FALSE(reply.ok());
-  EXPECT_EQ(client, nullptr);  // the connection is dropped, not reused
+  EXPECT_EQ(client, nullptr);                 // the connection is dropped, not reused
   EXPECT_LT(took, absl::Milliseconds(1500));  // the whole reply would take 2.4 s
 }
 

@@ -13,9 +13,7 @@ constexpr char kList[] =
     "id=6 addr=127.0.0.1:5004 laddr=127.0.0.1:6379 fd=11 name=rms:t10:1 age=1 cmd=set\n"
     "id=7 addr=127.0.0.1:5005 laddr=127.0.0.1:6379 fd=12 name=rms:t1:x age=1 cmd=set\n";
 
-TEST(TargetFenceTest, NamesCarryTaskAndEpoch) {
-  EXPECT_EQ(ApplierClientName("t1", 7), "rms:t1:7");
-}
+TEST(TargetFenceTest, NamesCarryTaskAndEpoch) { EXPECT_EQ(ApplierClientName("t1", 7), "rms:t1:7"); }
 
 TEST(TargetFenceTest, FindsOnlyOlderEpochsOfTheSameTask) {
   ApplierConnections found = FindApplierConnections(kList, "t1", 3);

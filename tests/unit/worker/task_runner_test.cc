@@ -12,8 +12,8 @@
 namespace rms::worker {
 namespace {
 
-using testing::FakeLeaseClock;
 using testing::Eventually;
+using testing::FakeLeaseClock;
 using testing::FakeWorkerStore;
 
 // Moves to INCRMIGEATING, then returns `outcome` or, when it is unset, runs until cancelled and
