@@ -7,9 +7,10 @@
 
 namespace rms::storage {
 
-absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(std::string url, int size) {
+absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(std::string url, int size,
+                                                       PgBounds bounds) {
   if (size < 1) return absl::InvalidArgumentError("database pool size must be at least 1");
-  std::unique_ptr<PgPool> pool(new PgPool(std::move(url), size));
+  std::unique_ptr<PgPool> pool(new PgPool(std::move(url), size, bounds));
   absl::StatusOr<std::unique_ptr<pqxx::connection>> first = pool->Connect();
   if (!first.ok()) return first.status();
   {
@@ -20,8 +21,11 @@ absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(std::string url, int size
   return pool;
 }
 
-PgPool::PgPool(std::string url, int size)
-    : url_(std::move(url)), redacted_url_(RedactUrl(url_)), size_(size) {}
+PgPool::PgPool(std::string url, int size, PgBounds bounds)
+    : url_(BoundedUrl(url, bounds)), redacted_url_(RedactUrl(url)), size_(size),
+      call_timeout_(bounds.call_timeout) {
+  if (call_timeout_ != absl::InfiniteDuration()) deadlines_ = std::make_unique<PgCallDeadlines>();
+}
 
 PgPool::~PgPool() {
   absl::MutexLock lock(&mu_);

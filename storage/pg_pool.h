@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "storage/pg_bounds.h"
 #include "storage/pg_errors.h"
 
 namespace rms::storage {
@@ -24,8 +25,10 @@ class PgPool {
  public:
   // Connects once to check `url` (a libpq URL or key/value string), then keeps up to `size`
   // connections, opened on demand. UNAVAILABLE (DCS.5030, message with the redacted URL) when the
-  // server cannot be reached; INVALID_ARGUMENT when size < 1.
-  static absl::StatusOr<std::unique_ptr<PgPool>> Create(std::string url, int size);
+  // server cannot be reached; INVALID_ARGUMENT when size < 1. Every connection gets the
+  // parameters of `bounds` (BoundedUrl) and every Run() its call_timeout.
+  static absl::StatusOr<std::unique_ptr<PgPool>> Create(std::string url, int size,
+                                                        PgBounds bounds = {});
 
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
@@ -38,6 +41,10 @@ class PgPool {
   // connection is busy; UNAVAILABLE (DCS.5030) after `acquire_timeout`. Any thread.
   template <typename Fn>
   std::invoke_result_t<Fn, pqxx::connection&> Run(absl::string_view operation, Fn&& fn);
+  // Run() for an `fn` that may run twice: once more, on a new connection, when the first
+  // attempt found the database unreachable (e.g. the pooled connections broke in a restart).
+  template <typename Fn>
+  std::invoke_result_t<Fn, pqxx::connection&> RunIdempotent(absl::string_view operation, Fn&& fn);
 
   // The URL with secrets masked, for messages.
   const std::string& redacted_url() const { return redacted_url_; }
@@ -52,7 +59,7 @@ class PgPool {
   int OpenConnectionsForTest();
 
  private:
-  PgPool(std::string url, int size);
+  PgPool(std::string url, int size, PgBounds bounds);
 
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
   // Returns `connection` to the pool; drops it (and every idle one) when `broken`.
@@ -63,6 +70,8 @@ class PgPool {
   const std::string redacted_url_;
   const int size_;
   const absl::Duration acquire_timeout_ = absl::Seconds(30);
+  const absl::Duration call_timeout_;
+  std::unique_ptr<PgCallDeadlines> deadlines_;  // only with a finite call_timeout
 
   std::atomic<int64_t> errors_{0};
 
@@ -70,6 +79,12 @@ class PgPool {
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + in use + being opened
 };
+
+inline const absl::Status& StatusOfResult(const absl::Status& status) { return status; }
+template <typename T>
+const absl::Status& StatusOfResult(const absl::StatusOr<T>& result) {
+  return result.status();
+}
 
 template <typename Fn>
 std::invoke_result_t<Fn, pqxx::connection&> PgPool::Run(absl::string_view operation, Fn&& fn) {
@@ -79,11 +94,15 @@ std::invoke_result_t<Fn, pqxx::connection&> PgPool::Run(absl::string_view operat
     return acquired.status();
   }
   std::unique_ptr<pqxx::connection> connection = std::move(acquired).value();
+  const int call =
+      deadlines_ ? deadlines_->Begin(connection->sock(), absl::Now() + call_timeout_) : -1;
   try {
     auto result = std::forward<Fn>(fn)(*connection);
+    if (deadlines_) deadlines_->End(call);
     Release(std::move(connection), /*broken=*/false);
     return result;
   } catch (...) {
+    if (deadlines_) deadlines_->End(call);
     absl::Status status = StatusFromCurrentException(operation);
     if (status.code() != absl::StatusCode::kAlreadyExists &&
         status.code() != absl::StatusCode::kAborted) {
@@ -93,6 +112,14 @@ std::invoke_result_t<Fn, pqxx::connection&> PgPool::Run(absl::string_view operat
     Release(std::move(connection), broken);
     return status;
   }
+}
+
+template <typename Fn>
+std::invoke_result_t<Fn, pqxx::connection&> PgPool::RunIdempotent(absl::string_view operation,
+                                                                  Fn&& fn) {
+  auto result = Run(operation, fn);
+  if (!absl::IsUnavailable(StatusOfResult(result))) return result;
+  return Run(operation, fn);
 }
 
 }  // namespace rms::storage

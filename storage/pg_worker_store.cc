@@ -42,38 +42,40 @@ absl::StatusOr<std::optional<TaskRecord>> PgWorkerStore::ClaimTask(absl::string_
 
 absl::StatusOr<TaskRecord> PgWorkerStore::RenewLease(absl::string_view task_id, int64_t epoch,
                                                      absl::Duration ttl) {
-  return pool_.Run("RenewLease", [&](pqxx::connection& c) -> absl::StatusOr<TaskRecord> {
-    pqxx::work tx(c);
-    pqxx::result rows = tx.exec_params(sql::kRenewLease, std::string(task_id), epoch, Micros(ttl));
-    tx.commit();
-    if (rows.empty()) return LeaseLost(task_id, epoch);
-    return TaskFromRow(rows[0]);
-  });
+  return lease_pool_.RunIdempotent(
+      "RenewLease", [&](pqxx::connection& c) -> absl::StatusOr<TaskRecord> {
+        pqxx::work tx(c);
+        pqxx::result rows =
+            tx.exec_params(sql::kRenewLease, std::string(task_id), epoch, Micros(ttl));
+        tx.commit();
+        if (rows.empty()) return LeaseLost(task_id, epoch);
+        return TaskFromRow(rows[0]);
+      });
 }
 
-absl::StatusOr<TaskRecord> PgWorkerStore::UpdateLeasedTask(absl::string_view task_id,
-                                                           int64_t epoch,
+absl::StatusOr<TaskRecord> PgWorkerStore::UpdateLeasedTask(absl::string_view task_id, int64_t epoch,
                                                            const TaskMutation& mutate) {
   const std::string id(task_id);
-  return pool_.Run("UpdateLeasedTask", [&](pqxx::connection& c) -> absl::StatusOr<TaskRecord> {
-    pqxx::work tx(c);
-    pqxx::result rows = tx.exec_params(sql::kSelectTaskByIdForUpdate, id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("task ", id, " does not exist"));
-    TaskRecord task = TaskFromRow(rows[0]);
-    if (task.lease_epoch != epoch) return LeaseLost(task_id, epoch);
-    TaskEvent event;
-    RETURN_IF_ERROR(mutate(task, event));
-    task.lease_epoch = epoch;  // the mutation may not move the fence
-    auto [written, claimable] = WriteTask(tx, task.project_id, id, task);
-    if (!event.code.empty()) InsertEvent(tx, id, event);
-    if (claimable) tx.exec_params(sql::kNotifyTask, "rms_tasks", id);
-    tx.commit();
-    return written;
-  });
+  return pool_.RunIdempotent(
+      "UpdateLeasedTask", [&](pqxx::connection& c) -> absl::StatusOr<TaskRecord> {
+        pqxx::work tx(c);
+        pqxx::result rows = tx.exec_params(sql::kSelectTaskByIdForUpdate, id);
+        if (rows.empty()) return absl::NotFoundError(absl::StrCat("task ", id, " does not exist"));
+        TaskRecord task = TaskFromRow(rows[0]);
+        if (task.lease_epoch != epoch) return LeaseLost(task_id, epoch);
+        TaskEvent event;
+        RETURN_IF_ERROR(mutate(task, event));
+        task.lease_epoch = epoch;  // the mutation may not move the fence
+        auto [written, claimable] = WriteTask(tx, task.project_id, id, task);
+        if (!event.code.empty()) InsertEvent(tx, id, event);
+        if (claimable) tx.exec_params(sql::kNotifyTask, "rms_tasks", id);
+        tx.commit();
+        return written;
+      });
 }
 
 absl::Status PgWorkerStore::ReleaseLease(absl::string_view task_id, int64_t epoch) {
-  return pool_.Run("ReleaseLease", [&](pqxx::connection& c) -> absl::Status {
+  return pool_.RunIdempotent("ReleaseLease", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
     pqxx::result r = tx.exec_params(sql::kReleaseLease, std::string(task_id), epoch);
     tx.commit();
@@ -83,7 +85,7 @@ absl::Status PgWorkerStore::ReleaseLease(absl::string_view task_id, int64_t epoc
 
 absl::Status PgWorkerStore::WriteStats(absl::string_view task_id, int64_t epoch,
                                        absl::string_view stats_json) {
-  return pool_.Run("WriteStats", [&](pqxx::connection& c) -> absl::Status {
+  return pool_.RunIdempotent("WriteStats", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
     pqxx::result r =
         tx.exec_params(sql::kWriteStats, std::string(task_id), epoch, std::string(stats_json));
@@ -94,7 +96,7 @@ absl::Status PgWorkerStore::WriteStats(absl::string_view task_id, int64_t epoch,
 
 absl::Status PgWorkerStore::WriteCheckpoint(absl::string_view task_id, int64_t epoch,
                                             const Checkpoint& checkpoint) {
-  return pool_.Run("WriteCheckpoint", [&](pqxx::connection& c) -> absl::Status {
+  return pool_.RunIdempotent("WriteCheckpoint", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
     pqxx::result r = tx.exec_params(sql::kWriteCheckpoint, std::string(task_id), epoch,
                                     checkpoint.shard, checkpoint.replid, checkpoint.offset,
@@ -105,7 +107,7 @@ absl::Status PgWorkerStore::WriteCheckpoint(absl::string_view task_id, int64_t e
 }
 
 absl::StatusOr<std::vector<Checkpoint>> PgWorkerStore::ReadCheckpoints(absl::string_view task_id) {
-  return pool_.Run(
+  return pool_.RunIdempotent(
       "ReadCheckpoints", [&](pqxx::connection& c) -> absl::StatusOr<std::vector<Checkpoint>> {
         pqxx::read_transaction tx(c);
         std::vector<Checkpoint> out;
@@ -127,7 +129,7 @@ absl::StatusOr<std::vector<Checkpoint>> PgWorkerStore::ReadCheckpoints(absl::str
 }
 
 absl::Status PgWorkerStore::ClearCheckpoints(absl::string_view task_id, int64_t epoch) {
-  return pool_.Run("ClearCheckpoints", [&](pqxx::connection& c) -> absl::Status {
+  return pool_.RunIdempotent("ClearCheckpoints", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
     if (tx.exec_params(sql::kCheckEpoch, std::string(task_id), epoch).empty()) {
       return LeaseLost(task_id, epoch);

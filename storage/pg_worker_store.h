@@ -13,11 +13,14 @@
 
 namespace rms::storage {
 
-// WorkerStore over the shared pool. Besides the documented codes, UNAVAILABLE when the database
-// is unreachable (see pg_errors.h).
+// WorkerStore over PostgreSQL. Besides the documented codes, UNAVAILABLE when the database is
+// unreachable (see pg_errors.h). Idempotent calls are tried once more on a new connection when
+// the first finds the connection broken (a database restart). RenewLease runs on `lease_pool`,
+// so that renewals never wait behind other calls for a connection.
 class PgWorkerStore final : public WorkerStore {
  public:
-  explicit PgWorkerStore(PgPool& pool) : pool_(pool) {}
+  explicit PgWorkerStore(PgPool& pool) : pool_(pool), lease_pool_(pool) {}
+  PgWorkerStore(PgPool& pool, PgPool& lease_pool) : pool_(pool), lease_pool_(lease_pool) {}
 
   absl::StatusOr<std::optional<TaskRecord>> ClaimTask(absl::string_view owner,
                                                       absl::Duration ttl) override;
@@ -36,6 +39,7 @@ class PgWorkerStore final : public WorkerStore {
 
  private:
   PgPool& pool_;
+  PgPool& lease_pool_;
 };
 
 // LISTEN on a dedicated connection (channel rms_tasks by default; rms_verifications too for

@@ -128,15 +128,18 @@ inline constexpr char kReleaseLease[] =
     " WHERE id = $1 AND lease_epoch = $2";
 inline constexpr char kWriteStats[] =
     "UPDATE tasks SET stats = $3::jsonb WHERE id = $1 AND lease_epoch = $2";
-// $1 task, $2 epoch, $3 shard, $4 replid, $5 offset, $6 db. Writes only while $2 is the epoch.
+// $1 task, $2 epoch, $3 shard, $4 replid, $5 offset, $6 db. Writes only while $2 is the epoch:
+// FOR SHARE waits for a concurrent claim and re-reads the row, and a checkpoint of a newer epoch
+// is never overwritten by an older owner.
 inline constexpr char kWriteCheckpoint[] =
     "INSERT INTO checkpoints (task_id, shard, replid, repl_offset, epoch, db, skip_offsets,"
     " updated_at)"
     " SELECT $1, $3, $4, $5, $2, $6, string_to_array($7, ',')::bigint[], now() FROM tasks"
-    " WHERE id = $1 AND lease_epoch = $2"
+    " WHERE id = $1 AND lease_epoch = $2 FOR SHARE"
     " ON CONFLICT (task_id, shard) DO UPDATE SET replid = EXCLUDED.replid,"
     " repl_offset = EXCLUDED.repl_offset, epoch = EXCLUDED.epoch, db = EXCLUDED.db,"
-    " skip_offsets = EXCLUDED.skip_offsets, updated_at = now()";
+    " skip_offsets = EXCLUDED.skip_offsets, updated_at = now()"
+    " WHERE checkpoints.epoch <= EXCLUDED.epoch";
 inline constexpr char kReadCheckpoints[] =
     "SELECT shard, replid, repl_offset, epoch, db, array_to_string(skip_offsets, ',')"
     " FROM checkpoints WHERE task_id = $1"
@@ -144,7 +147,9 @@ inline constexpr char kReadCheckpoints[] =
 inline constexpr char kClearCheckpoints[] =
     "DELETE FROM checkpoints WHERE task_id = $1"
     " AND EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND lease_epoch = $2)";
-inline constexpr char kCheckEpoch[] = "SELECT 1 FROM tasks WHERE id = $1 AND lease_epoch = $2";
+// Locks the row against a concurrent claim until the caller's transaction ends.
+inline constexpr char kCheckEpoch[] =
+    "SELECT 1 FROM tasks WHERE id = $1 AND lease_epoch = $2 FOR SHARE";
 
 // ---- verifications (claims and progress fenced by lease_epoch) ---------------------------------
 // $8: created_at in micros (NULL = now).

@@ -27,11 +27,9 @@
 #include "services/metrics/task_metrics_collector.h"
 #include "services/metrics/verification_metrics.h"
 #include "services/server/service_state.h"
-#include "services/worker/job_factory.h"
+#include "services/server/worker_role.h"
 #include "services/worker/verification_runner.h"
-#include "services/worker/worker_pool.h"
 #include "storage/pg_verification_store.h"
-#include "storage/pg_worker_store.h"
 #include "storage/schema_migrator.h"
 
 namespace rms::server {
@@ -158,25 +156,23 @@ absl::Status RunServer(const ServerOptions& options) {
     LogInfo(absl::StrCat("api role: REST on port ", http.port(), ", gRPC on port ", grpc_port,
                          ", metrics on port ", metrics_port));
   }
-  storage::PgWorkerStore worker_store(state->store().pool());
-  std::unique_ptr<worker::WorkerPool> workers;
+  std::unique_ptr<WorkerRole> workers;
   if (options.worker_role && options.workers > 0) {
     const std::string import_dir = options.import_dir.empty()
                                        ? options.database.data_dir + "/import"
                                        : options.import_dir;
     const worker::VerificationRunnerOptions verify_options;
-    auto verification_runner = std::make_shared<worker::VerificationRunner>(
-        verification_store, state->store(), worker_store, state->secrets(), verify_options,
-        [&verification_counters](const worker::VerificationOutcome& outcome) {
-          verification_counters.Observe(FinishedOf(outcome));
-        });
-    workers = std::make_unique<worker::WorkerPool>(
-        worker_store, state->store().pool().url(),
-        worker::MakeJobFactory(worker_store, state->secrets(), import_dir),
-        worker::WorkerPoolOptions{options.workers, WorkerIdentity(), {}, absl::Seconds(5)},
-        worker::MakeVerificationWork(verification_store, verification_runner,
-                                     verify_options.lease_ttl));
-    workers->Start();
+    auto verification_work = [&](storage::WorkerStore& worker_store) {
+      auto runner = std::make_shared<worker::VerificationRunner>(
+          verification_store, state->store(), worker_store, state->secrets(), verify_options,
+          [&verification_counters](const worker::VerificationOutcome& outcome) {
+            verification_counters.Observe(FinishedOf(outcome));
+          });
+      return worker::MakeVerificationWork(verification_store, runner, verify_options.lease_ttl);
+    };
+    ASSIGN_OR_RETURN(workers, WorkerRole::Start(state->store().pool().url(), options.workers,
+                                                state->secrets(), import_dir, WorkerIdentity(),
+                                                verification_work));
   }
   health::HealthMonitor monitor(
       probe,

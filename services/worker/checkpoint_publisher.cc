@@ -5,9 +5,11 @@
 
 namespace rms::worker {
 
-CheckpointPublisher::CheckpointPublisher(WriteFn write, absl::Duration interval)
+CheckpointPublisher::CheckpointPublisher(WriteFn write, absl::Duration interval,
+                                         absl::Duration give_up_after)
     : write_(std::move(write)),
       interval_(std::max(interval, absl::Milliseconds(1))),
+      give_up_after_(give_up_after),
       thread_([this] { Loop(); }) {}
 
 CheckpointPublisher::~CheckpointPublisher() {
@@ -43,8 +45,18 @@ absl::Status CheckpointPublisher::WritePending() {
   if (!checkpoint) return absl::OkStatus();
   absl::Status written = write_(*checkpoint);
   absl::MutexLock lock(&mu_);
-  if (!written.ok() && error_.ok()) error_ = written;
-  return error_;
+  if (written.ok()) {
+    failing_since_.reset();
+    return error_;
+  }
+  const absl::Time now = absl::Now();
+  if (!failing_since_) failing_since_ = now;
+  if (absl::IsAborted(written) || now - *failing_since_ >= give_up_after_) {
+    if (error_.ok()) error_ = written;
+    return error_;
+  }
+  if (!pending_) pending_ = std::move(checkpoint);  // retried by the next tick unless replaced
+  return written;
 }
 
 void CheckpointPublisher::Loop() {

@@ -3,8 +3,15 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "services/worker/probe_call.h"
 
 namespace rms::worker {
+namespace {
+
+// Connect, AUTH and reply of one probe, together.
+constexpr absl::Duration kProbeTimeout = absl::Seconds(2);
+
+}  // namespace
 
 int64_t KeysInKeyspace(absl::string_view info) {
   int64_t total = 0;
@@ -27,20 +34,9 @@ int64_t DbSizeProbe::Get(bool force) {
   const absl::Time now = absl::Now();
   if (now < next_ && !force) return last_;
   next_ = now + interval_;
-  if (!client_) {
-    engine::redis::ClientOptions options;
-    options.connect_timeout = absl::Seconds(2);
-    options.io_timeout = absl::Seconds(2);
-    auto client = engine::redis::RedisClient::Connect(endpoint_, options);
-    if (!client.ok()) return last_;
-    client_ = *std::move(client);
-  }
-  auto reply = client_->Command({"INFO", "keyspace"});
-  if (!reply.ok()) {
-    client_.reset();
-    return last_;
-  }
-  last_ = KeysInKeyspace(reply->str);
+  auto reply = ProbeCall(endpoint_, &client_, {"INFO", "keyspace"}, kProbeTimeout);
+  if (!reply.ok()) return last_;
+  last_ = KeysInKeyspace(reply->value.str);
   return last_;
 }
 

@@ -9,6 +9,7 @@
 #include "services/common/log.h"
 #include "services/worker/endpoints.h"
 #include "services/worker/snapshot_copy.h"
+#include "services/worker/target_fence.h"
 
 namespace rms::worker {
 namespace {
@@ -122,6 +123,11 @@ absl::Status OnlineMigrationJob::EnsureWriter() {
   if (writer_) return absl::OkStatus();
   auto writer = engine::writer::TargetWriter::Connect(target_, {});
   if (!writer.ok()) return Fail("target", writer.status());
+  // Before the first write: name the connection and cut off older owners of the task.
+  absl::StatusOr<engine::redis::RedisClient*> connection = (*writer)->LendConnection();
+  if (!connection.ok()) return Fail("target", connection.status());
+  absl::Status fenced = FenceTarget(**connection, task_.id, task_.lease_epoch);
+  if (!fenced.ok()) return Fail("target", fenced);
   writer_ = *std::move(writer);
   return absl::OkStatus();
 }

@@ -6,11 +6,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/worker/probe_call.h"
 
 namespace rms::worker {
 namespace {
 
 constexpr absl::Duration kHistory = absl::Hours(1);
+// Connect, AUTH and reply of one probe, together.
+constexpr absl::Duration kProbeTimeout = absl::Seconds(2);
 
 }  // namespace
 
@@ -73,29 +76,24 @@ void OffsetSamples::Trim(absl::Time oldest) {
 SourceOffsetProbe::SourceOffsetProbe(engine::redis::Endpoint endpoint, absl::Duration interval)
     : endpoint_(std::move(endpoint)), interval_(interval) {}
 
+void SourceOffsetProbe::ReadBufferLimit() {
+  // "*2\r\n$26\r\nclient-output-buffer-limit\r\n$<n>\r\nnormal 0 0 0 slave ...\r\n"
+  auto config =
+      ProbeCall(endpoint_, &client_, {"CONFIG", "GET", "client-output-buffer-limit"},
+                kProbeTimeout);
+  if (config.ok() && config->value.elements.size() == 2) {
+    buffer_limit_ = ParseReplicaBufferLimit(config->value.elements[1].str);
+  }
+}
+
 void SourceOffsetProbe::Sample(bool force) {
   const absl::Time now = absl::Now();
   if (now < next_ && !force) return;
   next_ = now + interval_;
-  if (!client_) {
-    engine::redis::ClientOptions options;
-    options.connect_timeout = absl::Seconds(2);
-    options.io_timeout = absl::Seconds(2);
-    auto client = engine::redis::RedisClient::Connect(endpoint_, options);
-    if (!client.ok()) return;
-    client_ = *std::move(client);
-    // "*2\r\n$26\r\nclient-output-buffer-limit\r\n$<n>\r\nnormal 0 0 0 slave ...\r\n"
-    auto config = client_->Command({"CONFIG", "GET", "client-output-buffer-limit"});
-    if (config.ok() && config->elements.size() == 2) {
-      buffer_limit_ = ParseReplicaBufferLimit(config->elements[1].str);
-    }
-  }
-  auto reply = client_->Command({"INFO", "replication"});
-  if (!reply.ok()) {
-    client_.reset();
-    return;
-  }
-  if (std::optional<int64_t> offset = MasterReplOffset(reply->str)) {
+  auto reply = ProbeCall(endpoint_, &client_, {"INFO", "replication"}, kProbeTimeout);
+  if (!reply.ok()) return;
+  if (reply->connected) ReadBufferLimit();
+  if (std::optional<int64_t> offset = MasterReplOffset(reply->value.str)) {
     samples_.Add(absl::Now(), *offset);
     samples_.Trim(now - kHistory);
   }

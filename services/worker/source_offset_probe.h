@@ -63,6 +63,8 @@ class SourceOffsetProbe {
   const std::optional<ReplicaBufferLimit>& buffer_limit() const { return buffer_limit_; }
 
  private:
+  void ReadBufferLimit();
+
   engine::redis::Endpoint endpoint_;
   absl::Duration interval_;
   std::unique_ptr<engine::redis::RedisClient> client_;

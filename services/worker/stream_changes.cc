@@ -27,7 +27,13 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
   const storage::Checkpoint start{config_.source->addrs, replid_,     applied_,
                                   task_.lease_epoch,     current_db_, skip_offsets_};
   StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start);
+  // A lost lease stops writes in flight at once: the socket is shut, not drained.
+  engine::redis::RedisClient* connection = *target;
+  const int link = context.OnCancel([&context, connection] {
+    if (absl::IsAborted(context.reason())) connection->Cancel();
+  });
   absl::Status status = forwarder.Run(context);
+  context.Unregister(link);
   applied_ = forwarder.applied().offset;
   current_db_ = forwarder.applied().db;
   skip_offsets_ = forwarder.applied().skip_offsets;

@@ -33,7 +33,8 @@ absl::Status TaskRunner::Transition(const storage::TaskRecord& task, absl::strin
       .status();
 }
 
-void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown) {
+void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown,
+                     absl::Time claim_sent_at) {
   LogInfo(absl::StrCat("task ", task.id, ": claimed (status ", task.status, ", epoch ",
                        task.lease_epoch, ")"));
   if (task.status == "TERMINATING") {
@@ -53,16 +54,18 @@ void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown) {
   }
   TaskContext context;
   const int link = shutdown.OnCancel([&] { context.Cancel(shutdown.reason()); });
-  LeaseKeeper keeper(store_, task.id, task.lease_epoch, lease_options_, context,
+  LeaseKeeper keeper(store_, task.id, task.lease_epoch, lease_options_, claim_sent_at, context,
                      [&] { return (*job)->StatsJson(); },
                      [&](const storage::TaskRecord& row) { (*job)->OnTaskRow(row); });
   keeper.Start();
   JobReporter reporter;
   reporter.transition = [&](absl::string_view to, absl::string_view code,
                             absl::string_view message) {
+    if (keeper.lease_lost()) return context.reason();  // a lost lease writes nothing more
     return Transition(task, to, code, message);
   };
   reporter.log = [&](absl::string_view level, absl::string_view code, absl::string_view message) {
+    if (keeper.lease_lost()) return;
     storage::TaskEvent event;
     event.level = std::string(level);
     event.code = std::string(code);

@@ -21,12 +21,13 @@ using JobFactory =
 // - an operator stop: TERMINATED; a task claimed while TERMINATING: TERMINATED at once;
 // - `shutdown` cancelled (the worker is stopping): the status is kept and the lease released so
 //   another worker (or this one after a restart) resumes it;
-// - lease lost: nothing more is written (the new holder owns the task).
+// - lease lost (or not renewed in time): nothing more is written (the new holder owns the task).
+// `claim_sent_at`: the lease clock's time just before the claim was sent.
 // Blocks the calling thread; `shutdown` may be cancelled from any thread.
 class TaskRunner {
  public:
   TaskRunner(storage::WorkerStore& store, const JobFactory& jobs, LeaseOptions lease_options);
-  void Run(const storage::TaskRecord& task, TaskContext& shutdown);
+  void Run(const storage::TaskRecord& task, TaskContext& shutdown, absl::Time claim_sent_at);
 
  private:
   absl::Status Transition(const storage::TaskRecord& task, absl::string_view to,

@@ -56,13 +56,15 @@ bool WorkerPool::WaitForWork() {
 void WorkerPool::SlotLoop(int slot) {
   const std::string owner = absl::StrCat(options_.owner_prefix, "/", slot);
   TaskRunner runner(store_, jobs_, options_.lease);
+  const LeaseClock& clock = LeaseClockOf(options_.lease);
   while (!shutdown_.cancelled()) {
+    const absl::Time claim_sent_at = clock.Now();  // the lease is measured from here
     absl::StatusOr<std::optional<storage::TaskRecord>> claimed =
         store_.ClaimTask(owner, options_.lease.ttl);
     if (!claimed.ok()) {
       LogWarning(absl::StrCat("worker ", owner, ": cannot claim tasks: ", claimed.status().message()));
     } else if (claimed->has_value()) {
-      runner.Run(**claimed, shutdown_);
+      runner.Run(**claimed, shutdown_, claim_sent_at);
       continue;  // there may be more work right away
     }
     if (!WaitForWork()) return;

@@ -27,7 +27,7 @@ void EngineE2eTest::SetUp() {
   test_support::MigrationdOptions options;
   options.data_dir = dir_->path();
   options.database_url = database_->url();
-  options.extra_flags = {"--workers", "2", "--import-dir", import_root_};
+  options.extra_flags = {"--workers", absl::StrCat(fixture_workers_), "--import-dir", import_root_};
   auto server = test_support::MigrationdProcess::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);

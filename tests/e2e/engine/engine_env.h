@@ -43,6 +43,7 @@ class EngineE2eTest : public ::testing::Test {
   const std::string& import_dir() const { return import_dir_; }
   const std::string& import_root() const { return import_root_; }
 
+  int fixture_workers_ = 2;  // task slots of server_; a test may set it in its constructor
   std::unique_ptr<test_support::PgTestDatabase> database_;
   std::unique_ptr<test_support::TempDir> dir_;
   std::unique_ptr<test_support::MigrationdProcess> server_;

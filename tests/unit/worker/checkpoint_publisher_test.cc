@@ -1,4 +1,5 @@
-// CheckpointPublisher: background writes of the newest checkpoint, Flush, sticky errors, shutdown.
+// CheckpointPublisher: background writes of the newest checkpoint, Flush, transient and final
+// errors, shutdown.
 #include "services/worker/checkpoint_publisher.h"
 
 #include <gtest/gtest.h>
@@ -182,21 +183,43 @@ TEST(CheckpointPublisherTest, FailedFlushIsStickyAndStopsWriting) {
   EXPECT_TRUE(store.written().empty());
 }
 
-TEST(CheckpointPublisherTest, FailedBackgroundWriteIsStickyAndStopsWriting) {
+TEST(CheckpointPublisherTest, TransientFailureIsRetriedByTheNextTick) {
   FakeStore store;
   store.FailWith(absl::UnavailableError("connection reset"));
   CheckpointPublisher publisher(store.Writer(), kShortInterval);
   publisher.Update(At(1));
-  ASSERT_TRUE(store.WaitForCalls(1, kDeadline));
-  // The error is stored after the write returns: wait for it under a deadline.
+  ASSERT_TRUE(store.WaitForCalls(2, kDeadline));  // retried, not given up
+  EXPECT_TRUE(publisher.error().ok());
+  store.FailWith(absl::OkStatus());  // the database is back
   const absl::Time deadline = absl::Now() + kDeadline;
-  while (publisher.error().ok() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
-  EXPECT_EQ(publisher.error().code(), absl::StatusCode::kUnavailable);
+  while (store.written().empty() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
+  EXPECT_EQ(store.offsets(), (std::vector<int64_t>{1}));
+  EXPECT_TRUE(publisher.error().ok());
+}
 
+TEST(CheckpointPublisherTest, TransientFailureIsReportedByFlushAndRetried) {
+  FakeStore store;
+  store.FailWith(absl::UnavailableError("connection reset"));
+  CheckpointPublisher publisher(store.Writer(), kLongInterval);
+  publisher.Update(At(1));
+  EXPECT_EQ(publisher.Flush().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(publisher.error().ok());
+  store.FailWith(absl::OkStatus());
+  EXPECT_TRUE(publisher.Flush().ok());
+  EXPECT_EQ(store.offsets(), (std::vector<int64_t>{1}));
+}
+
+TEST(CheckpointPublisherTest, FailuresLastingTooLongBecomeFinal) {
+  FakeStore store;
+  store.FailWith(absl::UnavailableError("connection reset"));
+  CheckpointPublisher publisher(store.Writer(), kLongInterval,
+                                /*give_up_after=*/absl::ZeroDuration());
+  publisher.Update(At(1));
+  EXPECT_EQ(publisher.Flush().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(publisher.error().code(), absl::StatusCode::kUnavailable);
   store.FailWith(absl::OkStatus());
   publisher.Update(At(2));
   EXPECT_EQ(publisher.Flush().code(), absl::StatusCode::kUnavailable);
-  EXPECT_FALSE(store.WaitForCalls(2, 20 * kShortInterval));
   EXPECT_TRUE(store.written().empty());
 }
 

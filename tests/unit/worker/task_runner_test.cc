@@ -1,0 +1,137 @@
+// Unit tests of TaskRunner on a fake store and clock: outcomes, stop wins, a lost lease writes
+// nothing more, a shutdown releases the task for resumption.
+#include "services/worker/task_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "absl/algorithm/container.h"
+#include "tests/unit/worker/fake_worker_store.h"
+
+namespace rms::worker {
+namespace {
+
+using testing::Eventually;
+using testing::FakeLeaseClock;
+using testing::FakeWorkerStore;
+
+// Moves to INCRMIGEATING, then returns `outcome` or, when it is unset, runs until cancelled and
+// then tries one more transition (which a lost lease must refuse).
+class FakeJob final : public MigrationJob {
+ public:
+  explicit FakeJob(std::optional<absl::Status> outcome) : outcome_(std::move(outcome)) {}
+  absl::Status Run(TaskContext& context, const JobReporter& reporter) override {
+    (void)reporter.transition("INCRMIGEATING", "INCREMENTAL", "streaming");
+    if (outcome_) return *outcome_;
+    while (!context.cancelled()) context.SleepUnlessCancelled(absl::Seconds(1));
+    (void)reporter.transition("INCRMIGEATING", "LATE", "written after the cancel");
+    reporter.log("info", "LATE", "written after the cancel");
+    return context.reason();
+  }
+  std::string StatsJson() const override { return "{}"; }
+
+ private:
+  std::optional<absl::Status> outcome_;
+};
+
+class TaskRunnerTest : public ::testing::Test {
+ protected:
+  TaskRunnerTest() : store_(Task()) {
+    options_.ttl = absl::Seconds(30);
+    options_.stats_interval = absl::Hours(1);  // only the final stats
+    options_.tick = absl::Milliseconds(1);
+    options_.clock = &clock_;
+  }
+  static storage::TaskRecord Task() {
+    storage::TaskRecord task;
+    task.id = "t1";
+    task.desired_state = "running";
+    task.status = "MIGRATING";
+    return task;
+  }
+  // Claims the task and runs it on a thread with a job that ends with `outcome`.
+  void Start(std::optional<absl::Status> outcome) {
+    jobs_ = [outcome](const storage::TaskRecord&) -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
+      return std::make_unique<FakeJob>(outcome);
+    };
+    runner_ = std::make_unique<TaskRunner>(store_, jobs_, options_);
+    const absl::Time sent = clock_.Now();
+    storage::TaskRecord claimed = **store_.ClaimTask("w/0", options_.ttl);
+    thread_ = std::thread([this, claimed, sent] { runner_->Run(claimed, shutdown_, sent); });
+  }
+  void Join() { thread_.join(); }
+  void Advance(absl::Duration total) {
+    for (absl::Duration done; done < total; done += absl::Seconds(1)) {
+      clock_.Advance(absl::Seconds(1));
+      absl::SleepFor(absl::Milliseconds(3));
+    }
+  }
+  bool Wrote(const std::string& write) { return absl::c_linear_search(store_.writes(), write); }
+
+  FakeLeaseClock clock_;
+  FakeWorkerStore store_;
+  LeaseOptions options_;
+  JobFactory jobs_;
+  TaskContext shutdown_;
+  std::unique_ptr<TaskRunner> runner_;
+  std::thread thread_;
+};
+
+TEST_F(TaskRunnerTest, SuccessfulJobEndsInSuccessAndReleasesTheLease) {
+  Start(absl::OkStatus());
+  Join();
+  EXPECT_EQ(store_.task().status, "SUCCESS");
+  EXPECT_TRUE(Wrote("ReleaseLease"));
+}
+
+TEST_F(TaskRunnerTest, FailedJobEndsInMigrationFailed) {
+  Start(absl::UnavailableError("source unreachable"));
+  Join();
+  EXPECT_EQ(store_.task().status, "MIGRATION_FAILED");
+  EXPECT_EQ(store_.task().error, "source unreachable");
+}
+
+TEST_F(TaskRunnerTest, OperatorStopWinsOverTheJob) {
+  Start(std::nullopt);
+  ASSERT_TRUE(Eventually([&] { return store_.task().status == "INCRMIGEATING"; }));
+  store_.SetDesiredState("stopped");
+  Advance(absl::Seconds(10));
+  Join();
+  EXPECT_EQ(store_.task().status, "TERMINATED");
+}
+
+TEST_F(TaskRunnerTest, LeaseNotRenewedInTimeWritesNothingMore) {
+  store_.renew_hook = [] { return absl::UnavailableError("database unreachable"); };
+  Start(std::nullopt);
+  ASSERT_TRUE(Eventually([&] { return store_.task().status == "INCRMIGEATING"; }));
+  const std::vector<std::string> before = store_.writes();
+  Advance(absl::Seconds(20));
+  Join();
+  // Neither the late transition, nor the log, nor final stats, nor an outcome, nor a release:
+  // the lease may be another worker's by now.
+  EXPECT_EQ(store_.writes(), before);
+  EXPECT_EQ(store_.task().status, "INCRMIGEATING");
+}
+
+TEST_F(TaskRunnerTest, ShutdownKeepsTheStatusAndReleasesForResumption) {
+  Start(std::nullopt);
+  ASSERT_TRUE(Eventually([&] { return store_.task().status == "INCRMIGEATING"; }));
+  shutdown_.Cancel(absl::CancelledError("worker stopping"));
+  Join();
+  EXPECT_EQ(store_.task().status, "INCRMIGEATING");
+  EXPECT_TRUE(Wrote("ReleaseLease"));
+}
+
+TEST_F(TaskRunnerTest, TakeoverLeavesTheTaskToItsNewHolder) {
+  Start(std::nullopt);
+  ASSERT_TRUE(Eventually([&] { return store_.task().status == "INCRMIGEATING"; }));
+  store_.TakeOver();
+  Advance(absl::Seconds(10));
+  Join();
+  EXPECT_FALSE(Wrote("ReleaseLease"));
+  EXPECT_EQ(store_.task().status, "INCRMIGEATING");
+}
+
+}  // namespace
+}  // namespace rms::worker
