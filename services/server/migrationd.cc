@@ -137,14 +137,19 @@ absl::Status RunServer(const ServerOptions& options) {
                          ", metrics on port ", metrics_port));
   }
   storage::PgWorkerStore worker_store(state->store().pool());
+  engine::io::MemoryBudget memory_budget(size_t(options.worker_memory_mb) << 20);
   std::unique_ptr<worker::WorkerPool> workers;
   if (options.worker_role && options.workers > 0) {
     const std::string import_dir = options.import_dir.empty()
                                        ? options.database.data_dir + "/import"
                                        : options.import_dir;
+    worker::EngineLimits limits;
+    limits.max_command_bytes = size_t(options.max_command_mb) << 20;
+    limits.max_transaction_bytes = size_t(options.max_transaction_mb) << 20;
+    limits.budget = &memory_budget;
     workers = std::make_unique<worker::WorkerPool>(
         worker_store, state->store().pool().url(),
-        worker::MakeJobFactory(worker_store, state->secrets(), import_dir),
+        worker::MakeJobFactory(worker_store, state->secrets(), import_dir, limits),
         worker::WorkerPoolOptions{options.workers, WorkerIdentity(), {}, absl::Seconds(5)});
     workers->Start();
   }

@@ -26,7 +26,8 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
       kCheckpointInterval);
   const storage::Checkpoint start{config_.source->addrs, replid_,     applied_,
                                   task_.lease_epoch,     current_db_, skip_offsets_};
-  StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start);
+  StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start,
+                            TransactionLimits{limits_.max_transaction_bytes, limits_.budget});
   absl::Status status = forwarder.Run(context);
   applied_ = forwarder.applied().offset;
   current_db_ = forwarder.applied().db;
