@@ -8,6 +8,7 @@ packages=(
   libpqxx-dev prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev
   libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev
   postgresql-15 redis-server redis-tools python3-redis python3-yaml curl nodejs npm
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

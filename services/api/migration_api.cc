@@ -22,6 +22,7 @@ absl::Status ValidateConfigureBody(const v1::ConfigureTaskRequest& request) {
   RETURN_IF_ERROR(ValidateMigrationMethod("migration_method", body.migration_method()));
   RETURN_IF_ERROR(ValidateResumeMode("resume_mode", body.resume_mode()));
   RETURN_IF_ERROR(ValidateBandwidth("bandwidth_limit_mb", body.bandwidth_limit_mb()));
+  RETURN_IF_ERROR(ValidateFullResyncPolicy("full_resync_policy", body.full_resync_policy()));
   RETURN_IF_ERROR(ValidateInstanceBody("source_instance", body.has_source_instance(),
                                        body.source_instance()));
   return ValidateInstanceBody("target_instance", body.has_target_instance(),
@@ -123,6 +124,7 @@ absl::StatusOr<v1::ConfigureTaskResponse> MigrationApi::ConfigureTask(
   config.migration_method = body.migration_method();
   config.resume_mode = body.resume_mode();
   config.bandwidth_limit_mb = body.bandwidth_limit_mb();
+  config.full_resync_policy = body.full_resync_policy();
   config.source = std::move(source);
   config.target = std::move(target);
   const std::string config_json = TaskConfigToJson(config);

@@ -74,6 +74,11 @@ absl::Status ValidateResumeMode(absl::string_view field, absl::string_view mode)
   return absl::OkStatus();
 }
 
+absl::Status ValidateFullResyncPolicy(absl::string_view field, absl::string_view policy) {
+  if (policy.empty() || policy == "flush" || policy == "fail") return absl::OkStatus();
+  return errors::BadValue(field, "flush, fail");
+}
+
 absl::Status ValidateBandwidth(absl::string_view field, absl::string_view value) {
   if (value.empty()) return absl::OkStatus();
   bool digits = std::all_of(value.begin(), value.end(), absl::ascii_isdigit);

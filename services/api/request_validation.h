@@ -27,6 +27,8 @@ absl::Status ValidateDescription(absl::string_view field, absl::string_view desc
 absl::Status ValidateMigrationMethod(absl::string_view field, absl::string_view method);
 // Mandatory; auto | manual.
 absl::Status ValidateResumeMode(absl::string_view field, absl::string_view mode);
+// "", "flush" or "fail" (our extension); 400 naming `field` otherwise.
+absl::Status ValidateFullResyncPolicy(absl::string_view field, absl::string_view policy);
 // Optional ("" = unlimited); decimal digits with a value in 1..10240 (DCS.4002 if not digits,
 // DCS.4004 if out of range).
 absl::Status ValidateBandwidth(absl::string_view field, absl::string_view value);

@@ -158,6 +158,15 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
   flags["--workers"] = [&o](const std::string& v) {
     return ParseInt("--workers", v, 0, 256, &o.workers);
   };
+  flags["--max-command-mb"] = [&o](const std::string& v) {
+    return ParseInt("--max-command-mb", v, 1, 1 << 20, &o.max_command_mb);
+  };
+  flags["--max-transaction-mb"] = [&o](const std::string& v) {
+    return ParseInt("--max-transaction-mb", v, 1, 1 << 20, &o.max_transaction_mb);
+  };
+  flags["--worker-memory-mb"] = [&o](const std::string& v) {
+    return ParseInt("--worker-memory-mb", v, 16, 1 << 24, &o.worker_memory_mb);
+  };
   flags["--import-dir"] = [&o](const std::string& v) { o.import_dir = v; return absl::OkStatus(); };
   flags["--ready-file"] = [&o](const std::string& v) {
     o.ready_file = v;
@@ -172,6 +181,7 @@ const char* Usage() {
   migrationd [--data-dir DIR] [--database-url URL] [--key-file PATH]
              [--http-listen HOST:PORT] [--grpc-listen HOST:PORT] [--metrics-listen HOST:PORT]
              [--roles api,worker] [--workers N] [--import-dir DIR] [--ready-file PATH]
+             [--max-command-mb N] [--max-transaction-mb N] [--worker-memory-mb N]
   migrationd credentials create --project P [--aksk] [--data-dir DIR] [--database-url URL]
              [--key-file PATH]
 
@@ -179,7 +189,9 @@ defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is 
           the environment variable RMS_DATABASE_URL, when set, is the default --database-url),
           --key-file <data-dir>/secret.key, --http-listen 127.0.0.1:8080,
           --grpc-listen 127.0.0.1:9090, --metrics-listen 127.0.0.1:9464, --roles api,worker,
-          --workers 2, --import-dir <data-dir>/import. Port 0 picks a free port (see --ready-file).
+          --workers 2, --import-dir <data-dir>/import, --max-command-mb 1024,
+          --max-transaction-mb 1024, --worker-memory-mb 2048 (shared by all --workers).
+          Port 0 picks a free port (see --ready-file).
 )";
 }
 

@@ -24,6 +24,11 @@ struct ServerOptions {
   bool api_role = true;
   bool worker_role = true;
   int workers = 2;
+  // Memory bounds of the worker role (MiB): one buffered replicated command, one open
+  // transaction, and everything the engine buffers across all --workers slots.
+  int max_command_mb = 1024;
+  int max_transaction_mb = 1024;
+  int worker_memory_mb = 2048;
   std::string import_dir;  // "" = <data_dir>/import; backup files are read only from here
   std::string ready_file;  // written (JSON with the bound ports) once everything listens
 };

@@ -17,6 +17,7 @@
 #include "services/auth/credential_issuer.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
+#include "services/engine/io/memory_budget.h"
 #include "services/gateway/api_routes.h"
 #include "services/gateway/http_gateway.h"
 #include "services/grpc_api/grpc_migration_service.h"
@@ -156,11 +157,16 @@ absl::Status RunServer(const ServerOptions& options) {
     LogInfo(absl::StrCat("api role: REST on port ", http.port(), ", gRPC on port ", grpc_port,
                          ", metrics on port ", metrics_port));
   }
+  engine::io::MemoryBudget memory_budget(size_t(options.worker_memory_mb) << 20);
   std::unique_ptr<WorkerRole> workers;
   if (options.worker_role && options.workers > 0) {
     const std::string import_dir = options.import_dir.empty()
                                        ? options.database.data_dir + "/import"
                                        : options.import_dir;
+    worker::EngineLimits limits;
+    limits.max_command_bytes = size_t(options.max_command_mb) << 20;
+    limits.max_transaction_bytes = size_t(options.max_transaction_mb) << 20;
+    limits.budget = &memory_budget;
     const worker::VerificationRunnerOptions verify_options;
     auto verification_work = [&](storage::WorkerStore& worker_store) {
       auto runner = std::make_shared<worker::VerificationRunner>(
@@ -171,8 +177,8 @@ absl::Status RunServer(const ServerOptions& options) {
       return worker::MakeVerificationWork(verification_store, runner, verify_options.lease_ttl);
     };
     ASSIGN_OR_RETURN(workers, WorkerRole::Start(state->store().pool().url(), options.workers,
-                                                state->secrets(), import_dir, WorkerIdentity(),
-                                                verification_work));
+                                                state->secrets(), import_dir, limits,
+                                                WorkerIdentity(), verification_work));
   }
   health::HealthMonitor monitor(
       probe,

@@ -19,7 +19,7 @@ storage::PgBounds Bounds(absl::Duration call_timeout) {
 
 absl::StatusOr<std::unique_ptr<WorkerRole>> WorkerRole::Start(
     const std::string& database_url, int slots, const crypto::SecretBox& secrets,
-    std::string import_dir, std::string owner_prefix,
+    std::string import_dir, worker::EngineLimits limits, std::string owner_prefix,
     const VerificationWorkFactory& verification_work) {
   std::unique_ptr<WorkerRole> role(new WorkerRole());
   worker::WorkerPoolOptions options{slots, std::move(owner_prefix), {}, absl::Seconds(5)};
@@ -30,7 +30,8 @@ absl::StatusOr<std::unique_ptr<WorkerRole>> WorkerRole::Start(
   role->store_ = std::make_unique<storage::PgWorkerStore>(*role->pool_, *role->lease_pool_);
   role->workers_ = std::make_unique<worker::WorkerPool>(
       *role->store_, role->pool_->url(),
-      worker::MakeJobFactory(*role->store_, secrets, std::move(import_dir)), std::move(options),
+      worker::MakeJobFactory(*role->store_, secrets, std::move(import_dir), limits),
+      std::move(options),
       verification_work ? verification_work(*role->store_) : nullptr);
   role->workers_->Start();
   return role;

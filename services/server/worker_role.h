@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/crypto/secret_box.h"
+#include "services/worker/engine_limits.h"
 #include "services/worker/verification_runner.h"
 #include "services/worker/worker_pool.h"
 #include "storage/pg_pool.h"
@@ -23,11 +24,12 @@ class WorkerRole {
   using VerificationWorkFactory =
       std::function<worker::VerificationWork(storage::WorkerStore& worker_store)>;
 
-  // Starts `slots` task slots on `database_url`, and a verification slot when
+  // Starts `slots` task slots on `database_url` (online migrations under `limits`, whose budget
+  // must outlive the role), and a verification slot when
   // `verification_work` is set.
   static absl::StatusOr<std::unique_ptr<WorkerRole>> Start(
       const std::string& database_url, int slots, const crypto::SecretBox& secrets,
-      std::string import_dir, std::string owner_prefix,
+      std::string import_dir, worker::EngineLimits limits, std::string owner_prefix,
       const VerificationWorkFactory& verification_work = nullptr);
   ~WorkerRole();
   // Running tasks keep their status and release their leases.

@@ -28,6 +28,7 @@ std::string TaskConfigToJson(const TaskConfig& config) {
   json j{{"migration_method", config.migration_method},
          {"resume_mode", config.resume_mode},
          {"bandwidth_limit_mb", config.bandwidth_limit_mb},
+         {"full_resync_policy", config.full_resync_policy},
          {"vpc_id", config.vpc_id},
          {"subnet_id", config.subnet_id},
          {"security_group_id", config.security_group_id}};
@@ -52,6 +53,7 @@ absl::StatusOr<TaskConfig> TaskConfigFromJson(absl::string_view text) {
     config.migration_method = j.value("migration_method", "");
     config.resume_mode = j.value("resume_mode", "");
     config.bandwidth_limit_mb = j.value("bandwidth_limit_mb", "");
+    config.full_resync_policy = j.value("full_resync_policy", "");
     config.vpc_id = j.value("vpc_id", "");
     config.subnet_id = j.value("subnet_id", "");
     config.security_group_id = j.value("security_group_id", "");

@@ -27,6 +27,8 @@ struct TaskConfig {
   std::string migration_method;    // full_amount_migration | incremental_migration
   std::string resume_mode;         // auto | manual
   std::string bandwidth_limit_mb;  // "" = unlimited
+  // flush | fail | "" (flush only if the target held no keys at the first sync); see README.
+  std::string full_resync_policy;
   std::optional<EndpointConfig> source;
   std::optional<EndpointConfig> target;
   // Accepted and echoed; they mean nothing here.

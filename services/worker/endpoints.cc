@@ -4,6 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/engine/io/memory_budget.h"
 
 namespace rms::worker {
 
@@ -49,7 +50,10 @@ std::string FailureCode(absl::string_view phase, const absl::Status& status) {
   }
   if (code == absl::StatusCode::kDataLoss) return "RDB_CORRUPT";
   if (code == absl::StatusCode::kFailedPrecondition) return "TARGET_REJECTED_KEY";
-  if (code == absl::StatusCode::kResourceExhausted) return "LIMIT_EXCEEDED";
+  if (code == absl::StatusCode::kResourceExhausted) {
+    const std::string limit = engine::io::LimitCode(status);
+    return limit.empty() ? "LIMIT_EXCEEDED" : limit;
+  }
   return phase == "stream" ? "REPLICATION_LINK_LOST" : "SNAPSHOT_TRANSFER_FAILED";
 }
 

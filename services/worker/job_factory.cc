@@ -8,8 +8,8 @@
 namespace rms::worker {
 
 JobFactory MakeJobFactory(storage::WorkerStore& store, const crypto::SecretBox& secrets,
-                          std::string import_dir) {
-  return [&store, &secrets, import_dir](const storage::TaskRecord& task)
+                          std::string import_dir, EngineLimits limits) {
+  return [&store, &secrets, import_dir, limits](const storage::TaskRecord& task)
              -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
     absl::StatusOr<task_config::TaskConfig> config =
         task_config::TaskConfigFromJson(task.config_json);
@@ -20,7 +20,8 @@ JobFactory MakeJobFactory(storage::WorkerStore& store, const crypto::SecretBox& 
                                          absl::StrCat(import_dir, "/", task.project_id), secrets);
     }
     if (task.kind == "online_migration") {
-      return std::make_unique<OnlineMigrationJob>(task, *std::move(config), store, secrets);
+      return std::make_unique<OnlineMigrationJob>(task, *std::move(config), store, secrets,
+                                                  limits);
     }
     return absl::InvalidArgumentError(absl::StrCat("unknown task kind '", task.kind, "'"));
   };

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/common/status_macros.h"
 #include "services/worker/endpoints.h"
 #include "services/worker/snapshot_copy.h"
 #include "services/worker/target_fence.h"
@@ -34,8 +35,8 @@ absl::Duration ReconnectDelay(int attempt) {
 OnlineMigrationJob::OnlineMigrationJob(const storage::TaskRecord& task,
                                        task_config::TaskConfig config,
                                        storage::WorkerStore& store,
-                                       const crypto::SecretBox& secrets)
-    : task_(task), config_(std::move(config)), store_(store), secrets_(secrets),
+                                       const crypto::SecretBox& secrets, EngineLimits limits)
+    : task_(task), config_(std::move(config)), store_(store), secrets_(secrets), limits_(limits),
       status_(task.status), manual_(config_.resume_mode == "manual") {
   live_bandwidth_ = config_.bandwidth_limit_mb;
 }
@@ -195,6 +196,8 @@ absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporte
     absl::MutexLock lock(&live_mu_);
     options.throttle = bucket_.get();
   }
+  options.max_command_bytes = limits_.max_command_bytes;
+  options.memory_budget = limits_.budget;
   std::unique_ptr<ReplicationSession> session = ReplicationSession::Create(source_, options);
   const int link = context.OnCancel([&session] { session->Cancel(); });
   absl::Status status = session->Start(replid_, applied_);
@@ -224,12 +227,15 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session,
                                                   TaskContext& context,
                                                   const JobReporter& reporter) {
   if (synced_once_) {
+    RETURN_IF_ERROR(AllowFullResync());
     reporter.log("warning", "FULL_RESYNC",
                  absl::StrCat("the source cannot continue after offset ", applied_,
                               " (its backlog no longer holds it): flushing the target and "
                               "copying a new snapshot"));
     if (absl::Status s = writer_->ApplyCommand({"FLUSHALL"}); !s.ok()) return Fail("target", s);
     ++progress_.full_resyncs;
+  } else if (target_empty_at_first_sync_ == std::nullopt) {
+    target_empty_at_first_sync_ = DbSizeProbe(target_).Get(/*force=*/true) == 0;
   }
   absl::Status moved =
       MoveTo(reporter, "FULLMIGRATING", "FULL_SYNC_STARTED",
@@ -251,6 +257,25 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session,
   current_db_ = 0;  // the source starts the stream with a SELECT
   skip_offsets_.clear();  // a new history: nothing of it was applied before
   return Checkpoint(session, session.reply().offset);
+}
+
+absl::Status OnlineMigrationJob::AllowFullResync() {
+  const std::string& policy = config_.full_resync_policy;
+  if (policy == "flush" || (policy.empty() && target_empty_at_first_sync_ == true)) {
+    return absl::OkStatus();
+  }
+  error_code_ = "FULL_RESYNC_REFUSED";
+  const std::string why =
+      policy == "fail" ? "full_resync_policy is \"fail\""
+      : target_empty_at_first_sync_.has_value()
+          ? "the target held keys at the task's first sync, which a flush would delete"
+          : "this worker did not see the task's first sync, so it cannot tell whether the "
+            "target held other keys then";
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the source cannot continue after offset ", applied_,
+      " (its backlog no longer holds it) and a full resync would flush the target, but ", why,
+      ": flush the target yourself, or configure the task with full_resync_policy \"flush\", "
+      "then restart it"));
 }
 
 absl::Status OnlineMigrationJob::Checkpoint(ReplicationSession& session, int64_t offset) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "services/engine/replication/replication_session.h"
 #include "services/engine/writer/target_writer.h"
 #include "services/task_config/task_config.h"
+#include "services/worker/engine_limits.h"
 #include "services/worker/dbsize_probe.h"
 #include "services/worker/job_progress.h"
 #include "services/worker/migration_job.h"
@@ -27,7 +29,8 @@ class OnlineMigrationJob final : public MigrationJob {
  public:
   // `task` is the claimed row (id, status, lease epoch); the store and box outlive the job.
   OnlineMigrationJob(const storage::TaskRecord& task, task_config::TaskConfig config,
-                     storage::WorkerStore& store, const crypto::SecretBox& secrets);
+                     storage::WorkerStore& store, const crypto::SecretBox& secrets,
+                     EngineLimits limits = {});
 
   absl::Status Run(TaskContext& context, const JobReporter& reporter) override;
   std::string StatsJson() const override;
@@ -40,6 +43,9 @@ class OnlineMigrationJob final : public MigrationJob {
   absl::Status SyncOnce(TaskContext& context, const JobReporter& reporter);
   absl::Status CopyFullSnapshot(engine::replication::ReplicationSession& session,
                                 TaskContext& context, const JobReporter& reporter);
+  // Whether the full_resync_policy lets a full resync flush the target; else
+  // FAILED_PRECONDITION with error code FULL_RESYNC_REFUSED.
+  absl::Status AllowFullResync();
   absl::Status StreamChanges(engine::replication::ReplicationSession& session,
                              TaskContext& context);
   // Makes (or remakes, after a target failure) the writer.
@@ -60,6 +66,7 @@ class OnlineMigrationJob final : public MigrationJob {
   const task_config::TaskConfig config_;
   storage::WorkerStore& store_;
   const crypto::SecretBox& secrets_;
+  EngineLimits limits_;
   engine::redis::Endpoint source_;
   engine::redis::Endpoint target_;
   std::unique_ptr<engine::writer::TargetWriter> writer_;
@@ -71,6 +78,9 @@ class OnlineMigrationJob final : public MigrationJob {
   int64_t applied_ = -1;       // last offset applied to the target
   std::vector<int64_t> skip_offsets_;  // commands after applied_ the target already applied
   bool synced_once_ = false;   // the target holds a snapshot of this source
+  // Whether the target held no keys when this job ran the task's first sync; nullopt when this
+  // job did not run it (resumed from a checkpoint) or could not count them.
+  std::optional<bool> target_empty_at_first_sync_;
   int current_db_ = 0;         // db of the last SELECT forwarded (Redis does not repeat it
                                // after +CONTINUE)
   bool streamed_ = false;      // the last session reached the stream (resets the back-off)

@@ -26,7 +26,8 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
       kCheckpointInterval);
   const storage::Checkpoint start{config_.source->addrs, replid_,     applied_,
                                   task_.lease_epoch,     current_db_, skip_offsets_};
-  StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start);
+  StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start,
+                            TransactionLimits{limits_.max_transaction_bytes, limits_.budget});
   // A lost lease stops writes in flight at once: the socket is shut, not drained.
   engine::redis::RedisClient* connection = *target;
   const int link = context.OnCancel([&context, connection] {

@@ -5,6 +5,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/status_macros.h"
 
 namespace rms::worker {
@@ -45,14 +47,16 @@ int SelectedDb(absl::Span<const absl::string_view> args) {
 StreamForwarder::StreamForwarder(engine::replication::ReplicationSession& session,
                                  engine::writer::StreamPipeline& pipeline,
                                  CheckpointPublisher& checkpoints, JobProgress& progress,
-                                 const storage::Checkpoint& position)
+                                 const storage::Checkpoint& position, TransactionLimits limits)
     : session_(session),
       pipeline_(pipeline),
       checkpoints_(checkpoints),
       progress_(progress),
       tally_(progress),
       applied_(position),
-      skip_(position.skip_offsets) {
+      skip_(position.skip_offsets),
+      limits_(limits),
+      transaction_claim_(limits.budget) {
   std::sort(skip_.begin(), skip_.end());
   read_.offset = position.offset;
   read_.db = position.db;
@@ -90,8 +94,17 @@ absl::Status StreamForwarder::Run(TaskContext& context) {
   absl::Status drained = Drain(lease_lost || (!status.ok() && !source_broken), lease_lost);
   // What the target refused while draining outranks a lost source link: a resume would only
   // meet the same refusal.
-  if (!drained.ok() && (status.ok() || source_broken)) return drained;
-  return status;
+  if (!drained.ok() && (status.ok() || source_broken)) return WithPartlyFailed(drained);
+  return WithPartlyFailed(status);
+}
+
+absl::Status StreamForwarder::WithPartlyFailed(const absl::Status& status) const {
+  // Transactions the target partly refused while settling count as applied: name them.
+  const std::vector<std::string>& partly = pipeline_.partly_failed_after_refusal();
+  if (status.ok() || partly.empty()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat(status.message(), "; later transactions partly refused (counted "
+                                   "as applied, repair by hand): ", absl::StrJoin(partly, "; ")));
 }
 
 absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
@@ -109,7 +122,10 @@ absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
     *source_broken = true;
     return context.cancelled() ? absl::OkStatus() : command.status();
   }
-  return Forward(*command);
+  absl::Status forwarded = Forward(*command);
+  // A transaction over its limit is the source's doing: what was sent before it is still drained.
+  if (!engine::io::LimitCode(forwarded).empty()) *source_broken = true;
+  return forwarded;
 }
 
 absl::Status StreamForwarder::Forward(const RawReplicatedCommand& command) {
@@ -140,12 +156,27 @@ absl::Status StreamForwarder::Forward(const RawReplicatedCommand& command) {
   read_.offset = command.offset;
   unsent_ = true;
   progress_.read_offset = command.offset;
-  if (!transaction_open_ &&
-      (pipeline_.open_full() ||
-       (pipeline_.open_commands() > 0 && absl::Now() - read_.first_read >= kMaxBatchAge))) {
+  if (transaction_open_) return CheckTransaction();
+  if (transaction_claim_.held() > 0) (void)transaction_claim_.Resize(0, "");
+  if (pipeline_.open_full() ||
+      (pipeline_.open_commands() > 0 && absl::Now() - read_.first_read >= kMaxBatchAge)) {
     return SendRead();
   }
   return absl::OkStatus();
+}
+
+absl::Status StreamForwarder::CheckTransaction() {
+  constexpr size_t kMiB = 1u << 20;
+  const size_t bytes = pipeline_.open_bytes();
+  if (bytes > limits_.max_bytes) {
+    return engine::io::LimitError(
+        engine::io::kTransactionTooLarge,
+        absl::StrCat("a transaction (MULTI ... EXEC) of the source grew past ", bytes / kMiB,
+                     " MiB before its EXEC (limit ", limits_.max_bytes / kMiB,
+                     " MiB, --max-transaction-mb): raise --max-transaction-mb if the source "
+                     "really runs such transactions"));
+  }
+  return transaction_claim_.Resize(bytes, "a transaction of the source (MULTI ... EXEC)");
 }
 
 absl::Status StreamForwarder::SendRead() {
@@ -194,22 +225,22 @@ absl::Status StreamForwarder::Drain(bool skip_sending, bool lease_lost) {
     unsent_ = false;
     transaction_open_ = false;
   }
-  if (pipeline_.refused() && !lease_lost) {
-    // Learn which commands sent after the refused one the target still applied, so a resume
-    // skips them; if that cannot be learnt, they are applied again (at least once).
-    if (pipeline_.SettleAfterRefusal(absl::Now() + kDrainTimeout).ok()) {
-      const std::vector<int64_t>& applied = pipeline_.applied_after_refusal();
-      skip_.insert(skip_.end(), applied.begin(), applied.end());
-      std::sort(skip_.begin(), skip_.end());
-      skip_.erase(std::unique(skip_.begin(), skip_.end()), skip_.end());
-    }
-  }
   if (!skip_sending) {
     if (unsent_) status = SendRead();
     if (status.ok()) status = pipeline_.Collect(absl::Now() + kDrainTimeout);
     if (status.ok() && !pipeline_.all_acked()) {
       status = absl::DeadlineExceededError("the target did not acknowledge the stream in time");
     }
+  }
+  // After a refusal (before the drain or during it): learn which commands sent after the refused
+  // one the target still applied, so a resume skips them; if that cannot be learnt, they are
+  // applied again (at least once).
+  if (pipeline_.refused() && !lease_lost &&
+      pipeline_.SettleAfterRefusal(absl::Now() + kDrainTimeout).ok()) {
+    const std::vector<int64_t>& applied = pipeline_.applied_after_refusal();
+    skip_.insert(skip_.end(), applied.begin(), applied.end());
+    std::sort(skip_.begin(), skip_.end());
+    skip_.erase(std::unique(skip_.begin(), skip_.end()), skip_.end());
   }
   PublishAcked();
   progress_.unapplied_since_us = 0;

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "services/engine/io/memory_budget.h"
 #include "services/engine/replication/replication_session.h"
 #include "services/engine/writer/stream_pipeline.h"
 #include "services/worker/checkpoint_publisher.h"
@@ -15,6 +16,13 @@
 
 namespace rms::worker {
 
+// Bounds on what one open transaction may buffer (a transaction is sent whole once its EXEC
+// arrives).
+struct TransactionLimits {
+  size_t max_bytes = size_t{1} << 30;                 // --max-transaction-mb
+  engine::io::MemoryBudget* budget = nullptr;  // the worker's budget; null = unlimited
+};
+
 // One run over one session; the reading thread owns the session and the pipeline.
 class StreamForwarder {
  public:
@@ -22,7 +30,8 @@ class StreamForwarder {
   // kept in every checkpoint published). Everything must outlive the forwarder.
   StreamForwarder(engine::replication::ReplicationSession& session,
                   engine::writer::StreamPipeline& pipeline, CheckpointPublisher& checkpoints,
-                  JobProgress& progress, const storage::Checkpoint& position);
+                  JobProgress& progress, const storage::Checkpoint& position,
+                  TransactionLimits limits = {});
 
   // Forwards until the task is cancelled, the source link breaks or the target fails. Then
   // (unless the lease was lost or the target failed) sends what was read, except a transaction
@@ -41,6 +50,8 @@ class StreamForwarder {
   // Adds one command read from the source to the open batch (or skips it), sending the batch
   // when it is due.
   absl::Status Forward(const engine::replication::RawReplicatedCommand& command);
+  // Fails the task when the open transaction outgrew its limit or the worker's budget.
+  absl::Status CheckTransaction();
   // Sends the open batch marked with the read position.
   absl::Status SendRead();
   // Publishes what the pipeline acknowledged since the last call.
@@ -48,6 +59,8 @@ class StreamForwarder {
   // After the loop: send the rest (unless `skip_sending`), wait for it, learn what the target
   // applied after a refusal, store the final position (unless the lease was lost).
   absl::Status Drain(bool skip_sending, bool lease_lost);
+  // `status` plus the transactions the target partly refused after the first refusal.
+  absl::Status WithPartlyFailed(const absl::Status& status) const;
   // Whether the checkpoint lists this command as already applied by the target.
   bool AlreadyApplied(const engine::replication::RawReplicatedCommand& command);
   // Moves past an already applied command without sending it.
@@ -64,6 +77,8 @@ class StreamForwarder {
   bool unsent_ = false;              // read_ is ahead of the last mark sent
   bool transaction_open_ = false;    // a MULTI was read and not its EXEC or DISCARD yet
   engine::writer::StreamMark before_transaction_;  // read_ before that MULTI (all of it sent)
+  TransactionLimits limits_;
+  engine::io::MemoryClaim transaction_claim_;  // the open transaction's bytes
 };
 
 }  // namespace rms::worker

@@ -16,6 +16,9 @@ struct RdbLimits {
   size_t max_elements = 1u << 31;        // elements of one key (count prefixes, stream entries)
   size_t raw_capture_limit = 64u << 20;  // raw value bytes kept for RESTORE; 0 turns capture off
   size_t chunk_elements = 1024;          // elements per kElements event (at least 1)
+  // Encoded bytes of one value decoded whole in memory (a stream: its listpack nodes); past it
+  // RESOURCE_EXHAUSTED with limit code RDB_VALUE_TOO_LARGE.
+  size_t max_whole_value_bytes = 512u << 20;
 };
 
 enum class ValueKind { kString, kList, kSet, kZset, kHash, kStream, kModule };

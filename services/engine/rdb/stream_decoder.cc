@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
+#include "services/engine/io/memory_budget.h"
 #include "services/engine/rdb/listpack.h"
 #include "services/engine/rdb/rdb_format.h"
 #include "services/engine/rdb/rdb_primitives.h"
@@ -65,6 +66,8 @@ class StreamDecoder : public ValueDecoder {
   absl::Status ReadConsumer(StreamGroup* group, const PelIndex& pel_index,
                             std::vector<bool>* owned);
 
+  absl::Status TooLarge(size_t decoded) const;
+
   uint8_t type_;
   DecodeContext ctx_;
   StreamValue stream_;
@@ -74,16 +77,28 @@ absl::Status StreamDecoder::ReadNodes() {
   ASSIGN_OR_RETURN(uint64_t nodes, ReadCount(in(), limits().max_elements, "stream node"));
   std::string key;
   std::string blob;
+  size_t decoded = 0;
   for (uint64_t i = 0; i < nodes; ++i) {
     const uint64_t key_offset = in().offset();
     RETURN_IF_ERROR(ReadString(in(), limits(), &key));
     if (key.size() != 16) return CorruptAt(key_offset, "stream node key is not a 16-byte ID");
     const uint64_t blob_offset = in().offset();
     RETURN_IF_ERROR(ReadString(in(), limits(), &blob));
+    decoded += blob.size();
+    if (decoded > limits().max_whole_value_bytes) return TooLarge(decoded);
     absl::Status st = DecodeStreamListpack(IdFromBigEndian(key.data()), blob, limits(), &stream_);
     if (!st.ok()) return CorruptAt(blob_offset, absl::StrCat("stream node: ", st.message()));
   }
   return absl::OkStatus();
+}
+
+absl::Status StreamDecoder::TooLarge(size_t decoded) const {
+  constexpr size_t kMiB = 1u << 20;
+  return io::LimitError(
+      io::kRdbValueTooLarge,
+      absl::StrCat("a stream key of the snapshot holds more than ", decoded / kMiB,
+                   " MiB of entries, which are decoded whole (limit ",
+                   ctx_.limits->max_whole_value_bytes / kMiB, " MiB)"));
 }
 
 absl::Status StreamDecoder::ReadMetadata() {

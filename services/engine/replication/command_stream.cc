@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
+#include "services/engine/io/memory_budget.h"
 
 namespace rms::engine::replication {
 namespace {
@@ -16,10 +17,11 @@ resp::DecoderLimits StreamLimits() { return resp::DecoderLimits(); }
 }  // namespace
 
 CommandStream::CommandStream(ReplicationLink& link, absl::Duration write_timeout,
-                             absl::Duration ack_interval)
+                             absl::Duration ack_interval, size_t max_command_bytes)
     : link_(link),
       write_timeout_(write_timeout),
       ack_interval_(ack_interval),
+      max_command_bytes_(max_command_bytes),
       framer_(StreamLimits()) {}
 
 void CommandStream::Begin(int64_t start_offset) {
@@ -55,6 +57,7 @@ absl::StatusOr<RawReplicatedCommand> CommandStream::NextRaw(absl::Time deadline)
                        " sent a malformed replication stream: ", size.status().message()));
     }
     if (*size == 0) {
+      if (data.size() >= max_command_bytes_) return TooLarge(data.size());
       RETURN_IF_ERROR(Receive(deadline));
       continue;
     }
@@ -72,6 +75,16 @@ absl::StatusOr<RawReplicatedCommand> CommandStream::NextRaw(absl::Time deadline)
     returned_bytes_ = *size;
     return command;
   }
+}
+
+absl::Status CommandStream::TooLarge(size_t buffered) const {
+  constexpr size_t kMiB = 1u << 20;
+  return io::LimitError(
+      io::kCommandTooLarge,
+      absl::StrCat("source ", link_.peer(), " sent a command still incomplete after ",
+                   buffered / kMiB, " MiB (limit ", max_command_bytes_ / kMiB,
+                   " MiB, --max-command-mb): raise --max-command-mb if the source really writes "
+                   "such commands (Redis itself caps one argument at proto-max-bulk-len)"));
 }
 
 absl::Status CommandStream::Receive(absl::Time deadline) {

@@ -45,7 +45,10 @@ class CommandStream {
   // `ack_interval` > 0: Next() also sends an ACK whenever that much time passed since the last
   // one, waking from its wait to do so (Redis replicas ACK every second; a diskless Redis source
   // may ignore an early first ACK and start the stream only at the next one).
-  CommandStream(ReplicationLink& link, absl::Duration write_timeout, absl::Duration ack_interval);
+  // A command still incomplete after `max_command_bytes` fails the stream with
+  // RESOURCE_EXHAUSTED, limit code COMMAND_TOO_LARGE (see io::LimitError).
+  CommandStream(ReplicationLink& link, absl::Duration write_timeout, absl::Duration ack_interval,
+                size_t max_command_bytes = size_t{1} << 30);
 
   // Sets the offset of the first byte - 1 (FULLRESYNC offset, or the applied offset CONTINUE
   // resumes after); it also counts as applied. Reading thread, before Next().
@@ -54,7 +57,8 @@ class CommandStream {
   // The next command. DEADLINE_EXCEEDED: nothing complete before `deadline`; not fatal, call
   // again (partial bytes are kept). Otherwise errors are permanent for the stream: UNAVAILABLE
   // (link lost or closed by the source), CANCELLED, DATA_LOSS (not a RESP array of bulk strings),
-  // RESOURCE_EXHAUSTED (over the decoder limits), or the throttle's error. Reading thread.
+  // RESOURCE_EXHAUSTED (over the decoder limits, max_command_bytes or the link's memory budget),
+  // or the throttle's error. Reading thread.
   absl::StatusOr<ReplicatedCommand> Next(absl::Time deadline);
   // Next() without copying: the command's bytes and arguments stay in the link's buffer until
   // the next call of either.
@@ -76,12 +80,15 @@ class CommandStream {
  private:
   // Waits for more bytes until `deadline`, sending periodic ACKs meanwhile.
   absl::Status Receive(absl::Time deadline);
+  // The error for a command still incomplete after `buffered` bytes.
+  absl::Status TooLarge(size_t buffered) const;
   // Whether the stream consumes the framed command itself (an empty array, a GETACK).
   absl::StatusOr<bool> TakeOwn(absl::Span<const absl::string_view> args);
 
   ReplicationLink& link_;
   absl::Duration write_timeout_;
   absl::Duration ack_interval_;
+  size_t max_command_bytes_;
   absl::Time next_ack_ = absl::InfinitePast();
   resp::CommandFramer framer_;
   size_t returned_bytes_ = 0;  // of the last command returned, consumed at the next call

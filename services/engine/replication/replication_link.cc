@@ -9,8 +9,11 @@
 
 namespace rms::engine::replication {
 
-ReplicationLink::ReplicationLink(ByteThrottle* throttle, size_t read_chunk_bytes)
-    : throttle_(throttle), read_chunk_bytes_(std::max<size_t>(read_chunk_bytes, 1)) {}
+ReplicationLink::ReplicationLink(ByteThrottle* throttle, size_t read_chunk_bytes,
+                                 io::MemoryBudget* budget)
+    : throttle_(throttle),
+      read_chunk_bytes_(std::max<size_t>(read_chunk_bytes, 1)),
+      claim_(budget) {}
 
 absl::Status ReplicationLink::Attach(std::unique_ptr<redis::RedisClient> client) {
   if (client->decoder().buffered() != 0) {
@@ -30,15 +33,7 @@ absl::Status ReplicationLink::Fill(absl::Time deadline) {
     RETURN_IF_ERROR(throttle_->Acquire(unpaid_));
     unpaid_ = 0;
   }
-  if (begin_ == end_) begin_ = end_ = 0;
-  if (buffer_.size() - end_ < read_chunk_bytes_) {
-    if (begin_ > 0) {  // move the unconsumed tail to the front before growing
-      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-      end_ -= begin_;
-      begin_ = 0;
-    }
-    if (buffer_.size() - end_ < read_chunk_bytes_) buffer_.resize(end_ + read_chunk_bytes_);
-  }
+  RETURN_IF_ERROR(MakeRoom());
   ASSIGN_OR_RETURN(
       size_t n, client_->connection().ReadSome(buffer_.data() + end_, read_chunk_bytes_, deadline));
   if (n == 0) {
@@ -47,6 +42,26 @@ absl::Status ReplicationLink::Fill(absl::Time deadline) {
   end_ += n;
   unpaid_ = n;
   bytes_received_.fetch_add(n, std::memory_order_relaxed);
+  return absl::OkStatus();
+}
+
+absl::Status ReplicationLink::MakeRoom() {
+  if (begin_ == end_) begin_ = end_ = 0;
+  if (buffer_.size() - end_ >= read_chunk_bytes_) return absl::OkStatus();
+  if (begin_ > 0) {  // move the unconsumed tail to the front before growing
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (buffer_.size() - end_ >= read_chunk_bytes_) return absl::OkStatus();
+  // Grow by half (amortised copies) and reserve exactly, so the claim is what is allocated.
+  const size_t size = std::max(end_ + read_chunk_bytes_, buffer_.size() + buffer_.size() / 2);
+  RETURN_IF_ERROR(claim_.Resize(size, absl::StrCat("the replication stream from ", peer())));
+  std::vector<char> grown;
+  grown.reserve(size);
+  grown.assign(buffer_.begin(), buffer_.begin() + end_);
+  grown.resize(size);
+  buffer_.swap(grown);
   return absl::OkStatus();
 }
 

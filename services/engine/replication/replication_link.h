@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/engine/io/memory_budget.h"
 #include "services/engine/redis/redis_client.h"
 #include "services/engine/replication/byte_throttle.h"
 
@@ -20,8 +21,10 @@ namespace rms::engine::replication {
 // "\n" keep-alives and a binary RDB payload on one connection.
 class ReplicationLink {
  public:
-  // `throttle` may be null (unlimited) and must outlive the link.
-  ReplicationLink(ByteThrottle* throttle, size_t read_chunk_bytes);
+  // `throttle` may be null (unlimited) and must outlive the link. The buffer's bytes are claimed
+  // from `budget` (null: unlimited), which must outlive the link too.
+  ReplicationLink(ByteThrottle* throttle, size_t read_chunk_bytes,
+                  io::MemoryBudget* budget = nullptr);
 
   // Takes the authenticated client; DATA_LOSS if it holds unread bytes (the source spoke out of
   // turn).
@@ -30,7 +33,8 @@ class ReplicationLink {
 
   // Receives at least one more byte into the buffer (paying the throttle for the previous read
   // first). UNAVAILABLE when the source closed the connection or it broke, DEADLINE_EXCEEDED,
-  // CANCELLED, or the throttle's error.
+  // CANCELLED, the throttle's error, or RESOURCE_EXHAUSTED (WORKER_MEMORY_BUDGET) when the
+  // buffer would outgrow what the budget can give.
   absl::Status Fill(absl::Time deadline);
   // Like Fill, but silence for `idle_timeout` is a dead link: UNAVAILABLE.
   absl::Status FillWithin(absl::Duration idle_timeout);
@@ -54,6 +58,10 @@ class ReplicationLink {
   std::unique_ptr<redis::RedisClient> client_;
   ByteThrottle* throttle_;
   size_t read_chunk_bytes_;
+  // Makes room for one more read; grows the buffer (claimed from the budget) when needed.
+  absl::Status MakeRoom();
+
+  io::MemoryClaim claim_;
   std::vector<char> buffer_;
   size_t begin_ = 0;   // first unconsumed byte
   size_t end_ = 0;     // end of received bytes

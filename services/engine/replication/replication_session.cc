@@ -9,9 +9,9 @@ namespace rms::engine::replication {
 ReplicationSession::ReplicationSession(redis::Endpoint source, SessionOptions options)
     : source_(std::move(source)),
       options_(options),
-      link_(options.throttle, options.read_chunk_bytes),
+      link_(options.throttle, options.read_chunk_bytes, options.memory_budget),
       snapshot_(link_, options.idle_timeout),
-      stream_(link_, options.write_timeout, options.ack_interval) {}
+      stream_(link_, options.write_timeout, options.ack_interval, options.max_command_bytes) {}
 
 std::unique_ptr<ReplicationSession> ReplicationSession::Create(redis::Endpoint source,
                                                                SessionOptions options) {

@@ -15,6 +15,7 @@
 #include "services/engine/replication/byte_throttle.h"
 #include "services/engine/replication/command_stream.h"
 #include "services/engine/replication/psync_handshake.h"
+#include "services/engine/io/memory_budget.h"
 #include "services/engine/replication/replication_link.h"
 #include "services/engine/replication/snapshot_source.h"
 
@@ -33,6 +34,10 @@ struct SessionOptions {
   absl::Duration ack_interval = absl::Seconds(1);
   size_t read_chunk_bytes = 64 << 10;  // bytes per socket read
   ByteThrottle* throttle = nullptr;    // not owned, outlives the session; null = unlimited
+  // Bytes one replicated command may take while it is buffered (Redis's client-query-buffer-
+  // limit; its arguments are also capped at proto-max-bulk-len, 512 MiB).
+  size_t max_command_bytes = size_t{1} << 30;
+  io::MemoryBudget* memory_budget = nullptr;  // not owned; the link's buffer is claimed from it
 };
 
 // Phases, in order: Start() (connect, AUTH, REPLCONF, PSYNC) -> after +FULLRESYNC, snapshot()

@@ -14,15 +14,19 @@ namespace {
 constexpr size_t kReadChunkBytes = 64u << 10;
 constexpr size_t kSpareBatches = 8;
 
-// The first error inside an EXEC reply (`*<n>` of the queued commands' replies), if any.
-const resp::RespValue* ErrorInside(const resp::RespValue& reply) {
-  if (reply.type != resp::RespValue::Type::kArray) return nullptr;
-  for (const resp::RespValue& element : reply.elements) {
-    if (element.IsError()) return &element;
+// The index of the first error inside an EXEC reply (`*<n>` of the queued commands' replies), or
+// -1 when none.
+int ErrorInside(const resp::RespValue& reply) {
+  if (reply.type != resp::RespValue::Type::kArray) return -1;
+  for (size_t i = 0; i < reply.elements.size(); ++i) {
+    if (reply.elements[i].IsError()) return static_cast<int>(i);
   }
-  return nullptr;
+  return -1;
 }
 
+bool IsMulti(absl::string_view encoded) {
+  return encoded.substr(0, 15) == "*1\r\n$5\r\nMULTI\r\n";
+}
 bool IsExec(absl::string_view encoded) { return encoded.substr(0, 14) == "*1\r\n$4\r\nEXEC\r\n"; }
 
 }  // namespace
@@ -151,15 +155,39 @@ absl::Status StreamPipeline::TakeReply(const resp::RespValue& reply) {
     return error_;
   }
   const size_t start = batch.starts[index];
-  if (const resp::RespValue* inner = ErrorInside(reply);
-      inner != nullptr && IsExec(absl::string_view(batch.bytes).substr(start))) {
-    // The transaction's other commands did run: nothing of it counts as applied.
-    error_ = CommandError(batch, index,
-                          absl::StrCat("a command of the transaction failed: ", inner->str));
-    return error_;
+  if (const int inner = ErrorInside(reply);
+      inner >= 0 && IsExec(absl::string_view(batch.bytes).substr(start))) {
+    return RefusedInsideExec(batch, index, reply, inner);
   }
   AcknowledgeCompleted();
   return absl::OkStatus();
+}
+
+absl::Status StreamPipeline::RefusedInsideExec(Batch& batch, size_t index,
+                                               const resp::RespValue& reply, int inner) {
+  // The transaction ran, except its refused commands: it counts as applied (a resume starts after
+  // its EXEC and never runs it again) and the task fails naming the first refused command.
+  if (batch.after[index].offset >= 0) {
+    acked_ = batch.after[index];
+    stats_.commands_acked += index + 1;
+  } else {
+    AcknowledgeBefore(batch, index);
+  }
+  size_t multi = index;
+  while (multi > 0 && !IsMulti(absl::string_view(batch.bytes).substr(batch.starts[multi]))) {
+    --multi;
+  }
+  const size_t queued = multi + 1 + static_cast<size_t>(inner);
+  const absl::Status refused =
+      CommandError(batch, queued < index ? queued : index, reply.elements[inner].str);
+  error_ = absl::Status(refused.code(),
+                        absl::StrCat(refused.message(), " (inside a transaction of ",
+                                     reply.elements.size(),
+                                     " commands whose others the target applied: it counts as "
+                                     "applied and is not sent again; repair that write by hand)"));
+  refused_ = true;
+  DropSettledBatches();
+  return error_;
 }
 
 absl::Status StreamPipeline::SettleAfterRefusal(absl::Time deadline) {
@@ -175,9 +203,15 @@ absl::Status StreamPipeline::SettleAfterRefusal(absl::Time deadline) {
 void StreamPipeline::TakeSettlingReply(const resp::RespValue& reply) {
   Batch& batch = inflight_.front();
   const size_t index = batch.replies++;
-  const bool applied = !reply.IsError() && ErrorInside(reply) == nullptr;
+  // A transaction that partly failed counts as applied, as the refused one does; it is reported.
+  const bool applied = !reply.IsError();
   if (applied && batch.after[index].offset >= 0) {
     applied_after_refusal_.push_back(batch.after[index].offset);
+  }
+  if (const int inner = ErrorInside(reply);
+      inner >= 0 && IsExec(absl::string_view(batch.bytes).substr(batch.starts[index]))) {
+    partly_failed_after_refusal_.push_back(
+        std::string(CommandError(batch, index, reply.elements[inner].str).message()));
   }
   DropSettledBatches();
 }

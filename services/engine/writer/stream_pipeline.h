@@ -42,9 +42,12 @@ struct StreamPipelineStats {
 // Commands go into the open batch (Add); Send() closes it with a mark and writes it without
 // waiting for its replies, so the target works on earlier batches while the caller reads the
 // source. Replies are read as they arrive; a batch is acknowledged when all of its replies
-// arrived and none is an error (in an EXEC reply, no queued command failed either), and only
-// after every earlier batch. acked() is the mark of the last acknowledged batch; after an error
-// reply, possibly the position after a command before the refused one (see Add).
+// arrived and none is an error, and only after every earlier batch. acked() is the mark of the
+// last acknowledged batch; after an error reply, possibly the position after a command before the
+// refused one (see Add). An EXEC reply holding an error (the target ran the transaction except
+// the refused commands) is a refusal too, but the transaction counts as applied: acked() then
+// includes its EXEC, so a resume neither runs it again nor drops it silently (the error names the
+// refused command and key).
 //
 // The first error is sticky: every later call returns it. Errors: the connection's (UNAVAILABLE,
 // DEADLINE_EXCEEDED after reply_timeout of silence while replies are owed, CANCELLED), with the
@@ -64,6 +67,7 @@ class StreamPipeline {
   // stream carries it), copied as is; `after` as for Add.
   void AddEncoded(absl::string_view command, std::optional<StreamMark> after = std::nullopt);
   size_t open_commands() const { return open_.starts.size(); }
+  size_t open_bytes() const { return open_.bytes.size(); }
   // Drops the commands of the open batch (nothing of it was sent).
   void DiscardOpen();
   // Whether the open batch reached a bound: time to Send().
@@ -86,8 +90,12 @@ class StreamPipeline {
   // The positions (offsets) of commands sent after the refused one that the target applied,
   // ascending; complete once SettleAfterRefusal() returned OK. Commands added without a position
   // are not listed (inside a transaction, the EXEC stands for it; an EXEC whose transaction
-  // partly failed is not listed).
+  // partly failed is listed: it ran, and is reported in partly_failed_after_refusal()).
   const std::vector<int64_t>& applied_after_refusal() const { return applied_after_refusal_; }
+  // Descriptions of the transactions settled after the refusal that the target partly refused.
+  const std::vector<std::string>& partly_failed_after_refusal() const {
+    return partly_failed_after_refusal_;
+  }
 
   bool all_acked() const { return inflight_.empty(); }
   const std::optional<StreamMark>& acked() const { return acked_; }
@@ -112,6 +120,10 @@ class StreamPipeline {
   absl::Status ReadOnce(absl::Time deadline);
   absl::Status TakeDecodedReplies();
   absl::Status TakeReply(const resp::RespValue& reply);
+  // An EXEC reply holding the error reply `inner` of a queued command: the transaction counts as
+  // applied (acknowledged up to its EXEC) and is the refusal.
+  absl::Status RefusedInsideExec(Batch& batch, size_t index, const resp::RespValue& reply,
+                                 int inner);
   void AcknowledgeCompleted();
   // While settling: records a reply's command if it was applied; drops completed batches.
   void TakeSettlingReply(const resp::RespValue& reply);
@@ -136,6 +148,7 @@ class StreamPipeline {
   absl::Status error_;
   bool refused_ = false;
   std::vector<int64_t> applied_after_refusal_;
+  std::vector<std::string> partly_failed_after_refusal_;
 };
 
 }  // namespace rms::engine::writer

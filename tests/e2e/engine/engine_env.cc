@@ -28,6 +28,7 @@ void EngineE2eTest::SetUp() {
   options.data_dir = dir_->path();
   options.database_url = database_->url();
   options.extra_flags = {"--workers", absl::StrCat(fixture_workers_), "--import-dir", import_root_};
+  options.extra_flags.insert(options.extra_flags.end(), more_flags_.begin(), more_flags_.end());
   auto server = test_support::MigrationdProcess::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "tests/support/api_clients.h"
@@ -50,6 +51,7 @@ class EngineE2eTest : public ::testing::Test {
   std::unique_ptr<test_support::RestClient> rest_;
   std::string project_ = "engine-e2e";
   std::string import_root_;
+  std::vector<std::string> more_flags_;  // appended to migrationd's flags (set before SetUp)
   std::string import_dir_;
 };
 

@@ -37,9 +37,10 @@ class StreamForwarderTest : public ::testing::Test {
 
   // Streams `commands` after +CONTINUE from a fake source that then closes the link; `skip`
   // lists commands the target already applied (by the offset after each).
-  Outcome Forward(const std::string& commands, std::vector<int64_t> skip = {}) {
+  Outcome Forward(const std::string& commands, std::vector<int64_t> skip = {},
+                  int64_t start = kStart, worker::TransactionLimits limits = {}) {
     FakeSource fake("+CONTINUE\r\n" + commands, /*close_after_script=*/true);
-    auto session = OpenOn(fake, kFakeReplId, kStart);
+    auto session = OpenOn(fake, kFakeReplId, start);
     EXPECT_TRUE(session.ok()) << session.status();
     engine::redis::Endpoint endpoint;
     endpoint.host = "127.0.0.1";
@@ -62,7 +63,7 @@ class StreamForwarderTest : public ::testing::Test {
       worker::TaskContext context;
       worker::StreamForwarder forwarder(
           **session, pipeline, checkpoints, progress,
-          storage::Checkpoint{"", kFakeReplId, kStart, 1, 0, std::move(skip)});
+          storage::Checkpoint{"", kFakeReplId, start, 1, 0, std::move(skip)}, limits);
       outcome.status = forwarder.Run(context);
       outcome.applied = forwarder.applied();
     }
@@ -149,6 +150,46 @@ TEST_F(StreamForwarderTest, CommandsTheTargetAlreadyAppliedAreSkippedOnResume) {
   EXPECT_EQ(outcome.applied.offset, kStart + static_cast<int64_t>(stream.size()));
   ASSERT_FALSE(outcome.stored.empty());
   EXPECT_TRUE(outcome.stored.back().skip_offsets.empty());  // all passed
+}
+
+// Issue 8: the target holds `s` as a string; the source runs MULTI; INCR a; LPUSH s x; EXEC;
+// INCR b. The transaction counts as applied; after DEL s the resume applies nothing twice.
+TEST_F(StreamForwarderTest, PartlyFailedTransactionIsNeitherAppliedTwiceNorDropped) {
+  ASSERT_EQ(Cli({"SET", "s", "string"}), "OK");
+  const std::string transaction = EncodeCommand({"MULTI"}) + EncodeCommand({"INCR", "a"}) +
+                                  EncodeCommand({"LPUSH", "s", "x"}) + EncodeCommand({"EXEC"});
+  const std::string incr_b = EncodeCommand({"INCR", "b"});
+  Outcome outcome = Forward(transaction + incr_b);
+  EXPECT_EQ(outcome.status.code(), absl::StatusCode::kFailedPrecondition) << outcome.status;
+  EXPECT_NE(outcome.status.message().find("LPUSH for key 's'"), std::string::npos)
+      << outcome.status;
+  const int64_t after_exec = kStart + static_cast<int64_t>(transaction.size());
+  const int64_t after_incr_b = after_exec + static_cast<int64_t>(incr_b.size());
+  EXPECT_EQ(outcome.applied.offset, after_exec);
+  EXPECT_EQ(outcome.applied.skip_offsets, (std::vector<int64_t>{after_incr_b}));
+  EXPECT_EQ(Cli({"MGET", "a", "b"}), "1\n1");
+  // The operator fixes the target and restarts: the source continues after the EXEC.
+  ASSERT_EQ(Cli({"DEL", "s"}), "1");
+  const std::string incr_a = EncodeCommand({"INCR", "a"});
+  Outcome resumed = Forward(incr_b + incr_a, outcome.applied.skip_offsets, after_exec);
+  EXPECT_EQ(Cli({"MGET", "a", "b"}), "2\n1");  // INCR b skipped, the new INCR a applied
+  EXPECT_EQ(resumed.applied.offset, after_incr_b + static_cast<int64_t>(incr_a.size()));
+}
+
+TEST_F(StreamForwarderTest, EndlessTransactionFailsAtTheTransactionLimit) {
+  std::string stream = EncodeCommand({"SET", "before", "1"}) + EncodeCommand({"MULTI"});
+  const int64_t before_multi =
+      kStart + static_cast<int64_t>(EncodeCommand({"SET", "before", "1"}).size());
+  for (int i = 0; i < 2000; ++i) stream += EncodeCommand({"SET", "k" + std::to_string(i), "v"});
+  worker::TransactionLimits limits;
+  limits.max_bytes = 16 << 10;
+  Outcome outcome = Forward(stream, {}, kStart, limits);
+  ASSERT_EQ(outcome.status.code(), absl::StatusCode::kResourceExhausted) << outcome.status;
+  EXPECT_EQ(engine::io::LimitCode(outcome.status), "TRANSACTION_TOO_LARGE") << outcome.status;
+  EXPECT_NE(outcome.status.message().find("--max-transaction-mb"), std::string::npos);
+  EXPECT_EQ(Cli({"GET", "before"}), "1");
+  EXPECT_EQ(Cli({"EXISTS", "k0"}), "0");  // nothing of the transaction
+  EXPECT_EQ(outcome.applied.offset, before_multi);
 }
 
 }  // namespace

@@ -207,10 +207,48 @@ TEST_F(StreamPipelineTest, FailedCommandInsideATransactionIsAnError) {
   (void)pipeline.Send(MarkAt(5));
   absl::Status status = pipeline.Collect(absl::Now() + absl::Seconds(10));
   ASSERT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
-  EXPECT_TRUE(absl::StrContains(status.message(), "EXEC")) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(), "LPUSH for key 's'")) << status;
   EXPECT_TRUE(absl::StrContains(status.message(), "transaction")) << status;
   EXPECT_TRUE(absl::StrContains(status.message(), "WRONGTYPE")) << status;
   EXPECT_FALSE(pipeline.acked().has_value());
+}
+
+// Issue 8: MULTI; INCR a; LPUSH s x; EXEC; INCR b against a target holding `s` as a string.
+TEST_F(StreamPipelineTest, PartlyFailedTransactionCountsAsAppliedAndLaterRepliesAreSettled) {
+  ASSERT_EQ(Cli({"SET", "s", "x"}), "OK");
+  StreamPipeline pipeline(*client_, {});
+  pipeline.Add({"MULTI"});
+  pipeline.Add({"INCR", "a"});
+  pipeline.Add({"LPUSH", "s", "x"});  // WRONGTYPE at EXEC
+  pipeline.Add({"EXEC"}, MarkAt(40));
+  pipeline.Add({"INCR", "b"}, MarkAt(50));  // applied after the refusal
+  (void)pipeline.Send(MarkAt(50));
+  absl::Status status = pipeline.Collect(absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(pipeline.refused()) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(), "LPUSH for key 's'")) << status;
+  ASSERT_TRUE(pipeline.acked().has_value());
+  EXPECT_EQ(pipeline.acked()->offset, 40);  // the transaction counts as applied
+  ASSERT_TRUE(pipeline.SettleAfterRefusal(absl::Now() + absl::Seconds(10)).ok());
+  EXPECT_EQ(pipeline.applied_after_refusal(), (std::vector<int64_t>{50}));
+  EXPECT_EQ(Cli({"GET", "a"}), "1");
+  EXPECT_EQ(Cli({"GET", "b"}), "1");
+}
+
+TEST_F(StreamPipelineTest, PartlyFailedTransactionWhileSettlingIsListedAndReported) {
+  ASSERT_EQ(Cli({"SET", "s", "x"}), "OK");
+  StreamPipeline pipeline(*client_, {});
+  pipeline.Add({"LPUSH", "s", "y"}, MarkAt(10));  // refused
+  pipeline.Add({"MULTI"});
+  pipeline.Add({"INCR", "a"});
+  pipeline.Add({"LPUSH", "s", "z"});  // WRONGTYPE at EXEC
+  pipeline.Add({"EXEC"}, MarkAt(40));
+  (void)pipeline.Send(MarkAt(40));
+  (void)pipeline.Collect(absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(pipeline.refused());
+  ASSERT_TRUE(pipeline.SettleAfterRefusal(absl::Now() + absl::Seconds(10)).ok());
+  EXPECT_EQ(pipeline.applied_after_refusal(), (std::vector<int64_t>{40}));
+  ASSERT_EQ(pipeline.partly_failed_after_refusal().size(), 1u);
+  EXPECT_TRUE(absl::StrContains(pipeline.partly_failed_after_refusal()[0], "WRONGTYPE"));
 }
 
 TEST_F(StreamPipelineTest, BatchWithoutCommandsIsAcknowledgedWithItsPredecessors) {

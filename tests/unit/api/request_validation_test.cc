@@ -31,6 +31,12 @@ TEST(RequestValidationTest, EnumsAndMandatoryFields) {
   EXPECT_EQ(CodeOf(ValidateResumeMode("r", "")), "DCS.4001");
   EXPECT_EQ(CodeOf(ValidateResumeMode("r", "AUTO")), "DCS.4002");
   EXPECT_EQ(CodeOf(ValidateResumeMode("r", "manual")), "OK");
+  EXPECT_EQ(CodeOf(ValidateFullResyncPolicy("p", "")), "OK");
+  EXPECT_EQ(CodeOf(ValidateFullResyncPolicy("p", "flush")), "OK");
+  EXPECT_EQ(CodeOf(ValidateFullResyncPolicy("p", "fail")), "OK");
+  EXPECT_EQ(CodeOf(ValidateFullResyncPolicy("p", "FLUSH")), "DCS.4002");
+  const absl::Status bad = ValidateFullResyncPolicy("full_resync_policy", "x");
+  EXPECT_NE(bad.message().find("full_resync_policy"), std::string::npos) << bad;
 }
 
 TEST(RequestValidationTest, TaskNames) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "services/engine/io/memory_budget.h"
 #include "services/engine/rdb/rdb_format.h"
 #include "tests/unit/engine/rdb/rdb_builder.h"
 #include "tests/unit/engine/rdb/rdb_test_support.h"
@@ -94,6 +95,16 @@ void ExpectCorrupt(const std::string& rdb, absl::string_view fragment) {
   EXPECT_EQ(c.status().code(), absl::StatusCode::kDataLoss) << c.status();
   EXPECT_TRUE(absl::StrContains(c.status().message(), "offset")) << c.status();
   EXPECT_TRUE(absl::StrContains(c.status().message(), fragment)) << c.status();
+}
+
+TEST(StreamLimitTest, StreamDecodedWholeIsBoundedWithALimitCode) {
+  RdbLimits limits;
+  limits.max_whole_value_bytes = NodeListpack().size() - 1;
+  auto c = ReadAllFromString(StreamRdb(kTypeStreamListpacks3, NodeListpack()), 0, limits);
+  ASSERT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted) << c.status();
+  EXPECT_EQ(io::LimitCode(c.status()), io::kRdbValueTooLarge);
+  limits.max_whole_value_bytes = NodeListpack().size();
+  EXPECT_TRUE(ReadAllFromString(StreamRdb(kTypeStreamListpacks3, NodeListpack()), 0, limits).ok());
 }
 
 TEST(StreamCorruptTest, ConsumerClaimsAnEntryMissingFromTheGroupPel) {
