@@ -4,21 +4,16 @@
 #include <string>
 #include <utility>
 
+#include "services/metrics/client_metric.h"
+
 namespace rms::metrics {
 namespace {
 
-using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
 MetricFamily OneValue(std::string name, std::string help, MetricType type, double value) {
-  ClientMetric metric;
-  if (type == MetricType::Counter) {
-    metric.counter.value = value;
-  } else {
-    metric.gauge.value = value;
-  }
-  return MetricFamily{std::move(name), std::move(help), type, {metric}};
+  return MetricFamily{std::move(name), std::move(help), type, {Sample({}, type, value)}};
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/metrics/client_metric.h"
+
 namespace rms::metrics {
 namespace {
 
@@ -51,17 +53,6 @@ double Number(const nlohmann::json& stats, const char* key) {
     }
   }
   return 0;
-}
-
-ClientMetric Sample(std::vector<ClientMetric::Label> labels, MetricType type, double value) {
-  ClientMetric metric;
-  metric.label = std::move(labels);
-  if (type == MetricType::Counter) {
-    metric.counter.value = value;
-  } else {
-    metric.gauge.value = value;
-  }
-  return metric;
 }
 
 bool IsActive(const std::string& status) {

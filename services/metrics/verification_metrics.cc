@@ -1,22 +1,16 @@
 // Verification metrics: process counters of finished runs and statuses read from PostgreSQL.
 #include "services/metrics/verification_metrics.h"
 
+#include "services/metrics/client_metric.h"
+
 namespace rms::metrics {
 namespace {
 
-using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
 constexpr const char* kProblems[] = {"missing", "extra", "value", "ttl", "type"};
 constexpr const char* kStatuses[] = {"RUNNING", "DONE", "FAILED"};
-
-ClientMetric Gauge(std::vector<ClientMetric::Label> labels, double value) {
-  ClientMetric metric;
-  metric.label = std::move(labels);
-  metric.gauge.value = value;
-  return metric;
-}
 
 }  // namespace
 
@@ -58,9 +52,7 @@ std::vector<MetricFamily> VerificationStatusCollector::Collect() const {
                       "Scrapes that could not read the verifications from the database",
                       MetricType::Counter,
                       {}};
-  ClientMetric error_count;
-  error_count.counter.value = static_cast<double>(errors_);
-  errors.metric.push_back(error_count);
+  errors.metric.push_back(Sample({}, MetricType::Counter, static_cast<double>(errors_)));
   std::vector<MetricFamily> families;
   families.push_back(std::move(errors));
   if (!counts.ok()) return families;
@@ -68,7 +60,8 @@ std::vector<MetricFamily> VerificationStatusCollector::Collect() const {
   for (const char* status : kStatuses) {
     auto it = counts->find(status);
     statuses.metric.push_back(
-        Gauge({{"status", status}}, it == counts->end() ? 0 : static_cast<double>(it->second)));
+        Sample({{"status", status}}, MetricType::Gauge,
+               it == counts->end() ? 0 : static_cast<double>(it->second)));
   }
   families.push_back(std::move(statuses));
   return families;

@@ -1,15 +1,14 @@
 // Test helper: a loopback TCP proxy whose link can be cut or frozen.
 #include "tests/support/tcp_proxy.h"
 
+#include "tests/support/loopback_listener.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
-
-#include "absl/strings/str_cat.h"
 
 namespace rms::test_support {
 namespace {
@@ -50,15 +49,9 @@ bool Transfer(int from, int to) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TcpProxy>> TcpProxy::Start(int target_port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address = Loopback(0);
-  socklen_t length = sizeof(address);
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      listen(fd, 64) != 0 || getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (fd >= 0) close(fd);
-    return absl::InternalError(absl::StrCat("proxy cannot listen: errno ", errno));
-  }
-  std::unique_ptr<TcpProxy> proxy(new TcpProxy(fd, ntohs(address.sin_port), target_port));
+  absl::StatusOr<LoopbackListener> listener = ListenOnLoopback(64);
+  if (!listener.ok()) return listener.status();
+  std::unique_ptr<TcpProxy> proxy(new TcpProxy(listener->fd, listener->port, target_port));
   proxy->acceptor_ = std::thread([p = proxy.get()] { p->AcceptLoop(); });
   return proxy;
 }

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/engine/resp/resp.h"
+#include "tests/support/loopback_listener.h"
 
 namespace rms::e2e {
 namespace {
@@ -33,15 +34,9 @@ std::string ReplyTo(const std::vector<std::string>& args) {
 }  // namespace
 
 HostileSource::HostileSource(Mode mode) : mode_(mode) {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  listen(listen_fd_, 16);
-  socklen_t len = sizeof(addr);
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  test_support::LoopbackListener listener = test_support::ListenOnLoopback(16).value();
+  listen_fd_ = listener.fd;
+  port_ = listener.port;
   acceptor_ = std::thread([this] { Accept(); });
 }
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "absl/synchronization/notification.h"
+#include "tests/support/loopback_listener.h"
 
 namespace rms::worker {
 namespace {
@@ -20,15 +21,9 @@ namespace {
 class SlowPeer {
  public:
   SlowPeer(std::string reply, absl::Duration pace) {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    listen(listen_fd_, 1);
-    socklen_t len = sizeof(addr);
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    test_support::LoopbackListener listener = test_support::ListenOnLoopback(1).value();
+    listen_fd_ = listener.fd;
+    port_ = listener.port;
     thread_ = std::thread([this, reply, pace] {
       const int fd = accept(listen_fd_, nullptr, nullptr);
       for (char c : reply) {
