@@ -2,6 +2,7 @@
 // reconnecting from the applied offset when resume_mode is auto.
 #include "services/worker/online_migration_job.h"
 
+#include <algorithm>
 #include <random>
 
 #include "absl/strings/match.h"
@@ -120,17 +121,37 @@ absl::Status OnlineMigrationJob::MoveTo(const JobReporter& reporter, absl::strin
   return moved;
 }
 
-absl::Status OnlineMigrationJob::EnsureWriter() {
+absl::Status OnlineMigrationJob::EnsureWriter(const JobReporter& reporter) {
   if (writer_) return absl::OkStatus();
   auto writer = engine::writer::TargetWriter::Connect(target_, {});
   if (!writer.ok()) return Fail("target", writer.status());
   // Before the first write: name the connection and cut off older owners of the task.
   absl::StatusOr<engine::redis::RedisClient*> connection = (*writer)->LendConnection();
   if (!connection.ok()) return Fail("target", connection.status());
-  absl::Status fenced = FenceTarget(**connection, task_.id, task_.lease_epoch);
-  if (!fenced.ok()) return Fail("target", fenced);
+  absl::StatusOr<std::optional<Handover>> fenced =
+      FenceTarget(**connection, task_.id, task_.lease_epoch);
+  if (!fenced.ok()) return Fail("target", fenced.status());
+  if (*fenced) TakeHandover(**fenced, reporter);
   writer_ = *std::move(writer);
   return absl::OkStatus();
+}
+
+void OnlineMigrationJob::TakeHandover(const Handover& handover, const JobReporter& reporter) {
+  if (!synced_once_ || handover.replid != replid_ || handover.offset <= applied_) return;
+  reporter.log("info", "LEASE_HANDOVER",
+               absl::StrCat("the previous owner (epoch ", handover.epoch,
+                            ") lost its lease after the target acknowledged offset ",
+                            handover.offset, "; its last stored checkpoint was ", applied_,
+                            ": resuming after ", handover.offset));
+  applied_ = handover.offset;
+  current_db_ = handover.db;
+  skip_offsets_.erase(std::remove_if(skip_offsets_.begin(), skip_offsets_.end(),
+                                     [&](int64_t offset) { return offset <= handover.offset; }),
+                      skip_offsets_.end());
+  // Stored at once, so a crash of this owner does not fall back to the older checkpoint.
+  (void)store_.WriteCheckpoint(task_.id, task_.lease_epoch,
+                               storage::Checkpoint{config_.source->addrs, replid_, applied_,
+                                                   task_.lease_epoch, current_db_, skip_offsets_});
 }
 
 absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& reporter) {
@@ -190,7 +211,7 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
 }
 
 absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporter& reporter) {
-  if (absl::Status s = EnsureWriter(); !s.ok()) return s;
+  if (absl::Status s = EnsureWriter(reporter); !s.ok()) return s;
   engine::replication::SessionOptions options;
   {
     absl::MutexLock lock(&live_mu_);

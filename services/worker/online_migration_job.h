@@ -20,6 +20,7 @@
 #include "services/worker/job_progress.h"
 #include "services/worker/migration_job.h"
 #include "services/worker/source_offset_probe.h"
+#include "services/worker/target_fence.h"
 #include "services/worker/token_bucket.h"
 #include "storage/worker_store.h"
 
@@ -48,8 +49,13 @@ class OnlineMigrationJob final : public MigrationJob {
   absl::Status AllowFullResync();
   absl::Status StreamChanges(engine::replication::ReplicationSession& session,
                              TaskContext& context);
-  // Makes (or remakes, after a target failure) the writer.
-  absl::Status EnsureWriter();
+  // Makes (or remakes, after a target failure) the writer; takes over an older owner's handover.
+  absl::Status EnsureWriter(const JobReporter& reporter);
+  // Resumes after the position an older owner left on the target, when it is ahead of the
+  // checkpoint of the same replication history.
+  void TakeHandover(const Handover& handover, const JobReporter& reporter);
+  // After a lost lease with an exact final position: leaves it on `target` for the next owner.
+  void HandOver(engine::redis::RedisClient& target, const storage::Checkpoint& applied);
   absl::Status MoveTo(const JobReporter& reporter, absl::string_view status,
                       absl::string_view code, absl::string_view message);
   // Records `offset` as applied (session ACKs, fenced checkpoint in PostgreSQL, stats).

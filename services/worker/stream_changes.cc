@@ -1,7 +1,10 @@
 // OnlineMigrationJob::StreamChanges: the incremental phase over one session, on the writer's
 // target connection, with checkpoints stored in the background.
+#include "services/common/log.h"
+#include "services/worker/lost_lease_handover.h"
 #include "services/worker/online_migration_job.h"
 #include "services/worker/stream_forwarder.h"
+#include "services/worker/target_fence.h"
 
 namespace rms::worker {
 namespace {
@@ -10,6 +13,12 @@ namespace {
 // 200 ms keeps what a crashed worker's successor applies twice small, at 5 small commits a second
 // per streaming task, off the apply path.
 constexpr absl::Duration kCheckpointInterval = absl::Milliseconds(200);
+// After a lost lease, the replies still owed are read for at most this long before the target
+// connection is cut (the forwarder itself waits 2 s; this bounds a send blocked on the target).
+constexpr absl::Duration kLostLeaseCutAfter = absl::Seconds(3);
+// How long a handover stays on the target for the next owner, who can claim the task a third of
+// a lease after this worker stopped (5 s by default) plus its claim poll.
+constexpr absl::Duration kHandoverHold = absl::Seconds(30);
 
 }  // namespace
 
@@ -28,18 +37,36 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
                                   task_.lease_epoch,     current_db_, skip_offsets_};
   StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start,
                             TransactionLimits{limits_.max_transaction_bytes, limits_.budget});
-  // A lost lease stops writes in flight at once: the socket is shut, not drained.
-  engine::redis::RedisClient* connection = *target;
-  const int link = context.OnCancel([&context, connection] {
-    if (absl::IsAborted(context.reason())) connection->Cancel();
-  });
-  absl::Status status = forwarder.Run(context);
-  context.Unregister(link);
+  absl::Status status;
+  {
+    // A lost lease stops sending at once; the replies owed are read briefly, then the socket is
+    // shut (a send blocked on the target included).
+    engine::redis::RedisClient* connection = *target;
+    DelayedCancel cut(context, [connection] { connection->Cancel(); }, kLostLeaseCutAfter);
+    status = forwarder.Run(context);
+  }
+  if (absl::IsAborted(context.reason()) && forwarder.exact_after_lost_lease()) {
+    HandOver(**target, forwarder.applied());
+  }
   applied_ = forwarder.applied().offset;
   current_db_ = forwarder.applied().db;
   skip_offsets_ = forwarder.applied().skip_offsets;
   if (!status.ok() && !context.cancelled()) return Fail("stream", status);
   return context.reason();
+}
+
+void OnlineMigrationJob::HandOver(engine::redis::RedisClient& target,
+                                  const storage::Checkpoint& applied) {
+  const Handover handover{task_.lease_epoch, replid_, applied.offset, applied.db};
+  if (!target.Command({"CLIENT", "SETNAME", HandoverClientName(task_.id, handover)}).ok()) return;
+  LogInfo(absl::StrCat("task ", task_.id, ": lease lost; the target acknowledged the stream up to ",
+                       "offset ", applied.offset, ", left there for the next owner"));
+  storage::Checkpoint final_position = applied;
+  final_position.epoch = task_.lease_epoch;
+  HoldHandover(
+      target,
+      [&] { return store_.WriteCheckpoint(task_.id, task_.lease_epoch, final_position).ok(); },
+      kHandoverHold);
 }
 
 }  // namespace rms::worker

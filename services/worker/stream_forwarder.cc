@@ -23,6 +23,9 @@ constexpr absl::Duration kReplyPoll = absl::Milliseconds(1);
 constexpr absl::Duration kMaxBatchAge = absl::Milliseconds(10);
 // Longest wait for the target's last replies when stopping.
 constexpr absl::Duration kDrainTimeout = absl::Seconds(60);
+// Longest wait for them after a lost lease: the lease keeper stops the task at two thirds of the
+// lease, so the next owner cannot claim it for a third of the lease (5 s by default).
+constexpr absl::Duration kLostLeaseDrainTimeout = absl::Seconds(2);
 
 bool IsPing(absl::Span<const absl::string_view> args) {
   return args.size() == 1 && absl::EqualsIgnoreCase(args[0], "PING");
@@ -91,7 +94,11 @@ absl::Status StreamForwarder::Run(TaskContext& context) {
   }
   // A lost lease means another worker may own the task now: write nothing more.
   const bool lease_lost = absl::IsAborted(context.reason());
-  absl::Status drained = Drain(lease_lost || (!status.ok() && !source_broken), lease_lost);
+  if (lease_lost) {
+    DrainAfterLostLease();
+    return status;
+  }
+  absl::Status drained = Drain(/*skip_sending=*/!status.ok() && !source_broken);
   // What the target refused while draining outranks a lost source link: a resume would only
   // meet the same refusal.
   if (!drained.ok() && (status.ok() || source_broken)) return WithPartlyFailed(drained);
@@ -216,7 +223,27 @@ void StreamForwarder::PublishAcked() {
   checkpoints_.Update(applied_);
 }
 
-absl::Status StreamForwarder::Drain(bool skip_sending, bool lease_lost) {
+void StreamForwarder::DrainAfterLostLease() {
+  pipeline_.DiscardOpen();  // never sent: the next owner reads it again from the source
+  transaction_open_ = false;
+  progress_.unapplied_since_us = 0;
+  if (!pipeline_.Collect(absl::Now() + kLostLeaseDrainTimeout).ok() || !pipeline_.all_acked() ||
+      pipeline_.refused()) {
+    return;  // what the target applied is unknown: the next owner starts from the checkpoint
+  }
+  if (const std::optional<engine::writer::StreamMark>& acked = pipeline_.acked()) {
+    applied_.offset = acked->offset;
+    applied_.db = acked->db;
+    progress_.applied_offset = applied_.offset;
+  }
+  for (int64_t offset : skip_) {
+    if (offset > applied_.offset) return;  // a skip list cannot travel in a handover
+  }
+  applied_.skip_offsets.clear();
+  exact_after_lost_lease_ = true;
+}
+
+absl::Status StreamForwarder::Drain(bool skip_sending) {
   absl::Status status;
   if (transaction_open_) {
     // The link broke inside a transaction: drop its start, resume before its MULTI.
@@ -235,7 +262,7 @@ absl::Status StreamForwarder::Drain(bool skip_sending, bool lease_lost) {
   // After a refusal (before the drain or during it): learn which commands sent after the refused
   // one the target still applied, so a resume skips them; if that cannot be learnt, they are
   // applied again (at least once).
-  if (pipeline_.refused() && !lease_lost &&
+  if (pipeline_.refused() &&
       pipeline_.SettleAfterRefusal(absl::Now() + kDrainTimeout).ok()) {
     const std::vector<int64_t>& applied = pipeline_.applied_after_refusal();
     skip_.insert(skip_.end(), applied.begin(), applied.end());

@@ -43,6 +43,9 @@ class StreamForwarder {
 
   // The last position the target acknowledged (offset and db); after Run, also the stored one.
   const storage::Checkpoint& applied() const { return applied_; }
+  // After a Run ended by a lost lease: whether applied() is exactly what the target applied (every
+  // reply read, nothing refused, nothing to skip after it), so it can be handed to the next owner.
+  bool exact_after_lost_lease() const { return exact_after_lost_lease_; }
 
  private:
   // Forwards one command or, when the source is quiet, sends and collects what is pending.
@@ -56,9 +59,12 @@ class StreamForwarder {
   absl::Status SendRead();
   // Publishes what the pipeline acknowledged since the last call.
   void PublishAcked();
-  // After the loop: send the rest (unless `skip_sending`), wait for it, learn what the target
-  // applied after a refusal, store the final position (unless the lease was lost).
-  absl::Status Drain(bool skip_sending, bool lease_lost);
+  // After the loop (the lease still held): send the rest (unless `skip_sending`), wait for it,
+  // learn what the target applied after a refusal, store the final position.
+  absl::Status Drain(bool skip_sending);
+  // After a lost lease: sends nothing more, reads the replies still owed (briefly) and makes
+  // applied() exact when it can. Stores nothing: another owner may hold the task already.
+  void DrainAfterLostLease();
   // `status` plus the transactions the target partly refused after the first refusal.
   absl::Status WithPartlyFailed(const absl::Status& status) const;
   // Whether the checkpoint lists this command as already applied by the target.
@@ -76,6 +82,7 @@ class StreamForwarder {
   std::vector<int64_t> skip_;        // offsets of commands not to apply again, ascending
   bool unsent_ = false;              // read_ is ahead of the last mark sent
   bool transaction_open_ = false;    // a MULTI was read and not its EXEC or DISCARD yet
+  bool exact_after_lost_lease_ = false;
   engine::writer::StreamMark before_transaction_;  // read_ before that MULTI (all of it sent)
   TransactionLimits limits_;
   engine::io::MemoryClaim transaction_claim_;  // the open transaction's bytes

@@ -1,5 +1,7 @@
-// TargetFence: CLIENT SETNAME, CLIENT LIST parsing and CLIENT KILL ID of older appliers.
+// TargetFence: CLIENT SETNAME, CLIENT LIST parsing, handovers and CLIENT KILL ID of older appliers.
 #include "services/worker/target_fence.h"
+
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -11,6 +13,8 @@
 namespace rms::worker {
 namespace {
 
+constexpr absl::Duration kSettlePoll = absl::Milliseconds(100);
+
 // The value of `field=` in one CLIENT LIST line ("" when absent).
 absl::string_view Field(absl::string_view line, absl::string_view field) {
   for (absl::string_view part : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
@@ -19,41 +23,87 @@ absl::string_view Field(absl::string_view line, absl::string_view field) {
   return "";
 }
 
-}  // namespace
-
-std::string ApplierClientName(absl::string_view task_id, int64_t epoch) {
-  return absl::StrCat("rms:", task_id, ":", epoch);
-}
-
-ApplierConnections FindApplierConnections(absl::string_view client_list, absl::string_view task_id,
-                                          int64_t epoch) {
-  ApplierConnections found;
-  const std::string prefix = absl::StrCat("rms:", task_id, ":");
-  for (absl::string_view line :
-       absl::StrSplit(client_list, absl::ByAnyChar("\r\n"), absl::SkipEmpty())) {
-    absl::string_view name = Field(line, "name");
-    int64_t their_epoch = 0;
-    int64_t id = 0;
-    if (!absl::ConsumePrefix(&name, prefix) || !absl::SimpleAtoi(name, &their_epoch) ||
-        !absl::SimpleAtoi(Field(line, "id"), &id)) {
-      continue;
-    }
-    found.newest_epoch = std::max(found.newest_epoch, their_epoch);
-    if (their_epoch < epoch) found.older_ids.push_back(id);
+// Parses what follows "rms:<task>:" in a name: "<epoch>" or "<epoch>:ho:<replid>:<offset>:<db>".
+// False for anything else.
+bool ParseNameTail(absl::string_view tail, int64_t* epoch, std::optional<Handover>* handover) {
+  std::vector<absl::string_view> parts = absl::StrSplit(tail, ':');
+  if (!absl::SimpleAtoi(parts[0], epoch)) return false;
+  if (parts.size() == 1) return true;
+  Handover found;
+  found.epoch = *epoch;
+  if (parts.size() != 5 || parts[1] != "ho" || parts[2].empty() ||
+      !absl::SimpleAtoi(parts[3], &found.offset) || !absl::SimpleAtoi(parts[4], &found.db)) {
+    return false;
   }
-  return found;
+  found.replid = std::string(parts[2]);
+  *handover = std::move(found);
+  return true;
 }
 
-absl::Status FenceTarget(engine::redis::RedisClient& client, absl::string_view task_id,
-                         int64_t epoch) {
-  const std::string name = ApplierClientName(task_id, epoch);
-  RETURN_IF_ERROR(client.Command({"CLIENT", "SETNAME", name}).status());
+absl::StatusOr<ApplierConnections> ListAppliers(engine::redis::RedisClient& client,
+                                                absl::string_view task_id, int64_t epoch) {
   ASSIGN_OR_RETURN(engine::resp::RespValue list, client.Command({"CLIENT", "LIST"}));
   ApplierConnections found = FindApplierConnections(list.str, task_id, epoch);
   if (found.newest_epoch > epoch) {
     return absl::AbortedError(absl::StrCat("the target has a connection of epoch ",
                                            found.newest_epoch, " of task ", task_id,
                                            ": a newer owner applies it"));
+  }
+  return found;
+}
+
+}  // namespace
+
+std::string ApplierClientName(absl::string_view task_id, int64_t epoch) {
+  return absl::StrCat("rms:", task_id, ":", epoch);
+}
+
+std::string HandoverClientName(absl::string_view task_id, const Handover& handover) {
+  return absl::StrCat(ApplierClientName(task_id, handover.epoch), ":ho:", handover.replid, ":",
+                      handover.offset, ":", handover.db);
+}
+
+ApplierConnections FindApplierConnections(absl::string_view client_list, absl::string_view task_id,
+                                          int64_t epoch) {
+  ApplierConnections found;
+  const std::string prefix = absl::StrCat("rms:", task_id, ":");
+  int64_t newest_older = 0;
+  std::optional<Handover> newest_handover;
+  for (absl::string_view line :
+       absl::StrSplit(client_list, absl::ByAnyChar("\r\n"), absl::SkipEmpty())) {
+    absl::string_view name = Field(line, "name");
+    int64_t their_epoch = 0;
+    int64_t id = 0;
+    std::optional<Handover> handover;
+    if (!absl::ConsumePrefix(&name, prefix) || !ParseNameTail(name, &their_epoch, &handover) ||
+        !absl::SimpleAtoi(Field(line, "id"), &id)) {
+      continue;
+    }
+    found.newest_epoch = std::max(found.newest_epoch, their_epoch);
+    if (their_epoch >= epoch) continue;
+    found.older_ids.push_back(id);
+    if (!handover) found.unsettled_ids.push_back(id);
+    newest_older = std::max(newest_older, their_epoch);
+    if (handover && (!newest_handover || handover->epoch > newest_handover->epoch)) {
+      newest_handover = std::move(handover);
+    }
+  }
+  // Only the newest older owner's position counts: an even newer one may have applied more.
+  if (newest_handover && newest_handover->epoch == newest_older) found.handover = newest_handover;
+  return found;
+}
+
+absl::StatusOr<std::optional<Handover>> FenceTarget(engine::redis::RedisClient& client,
+                                                    absl::string_view task_id, int64_t epoch,
+                                                    absl::Duration settle_wait) {
+  RETURN_IF_ERROR(client.Command({"CLIENT", "SETNAME", ApplierClientName(task_id, epoch)}).status());
+  ASSIGN_OR_RETURN(ApplierConnections found, ListAppliers(client, task_id, epoch));
+  // An older owner that is still connected without a handover may be draining its last replies
+  // before it leaves one: give it a moment, then cut it off regardless.
+  const absl::Time settle_until = absl::Now() + settle_wait;
+  while (!found.unsettled_ids.empty() && absl::Now() < settle_until) {
+    absl::SleepFor(kSettlePoll);
+    ASSIGN_OR_RETURN(found, ListAppliers(client, task_id, epoch));
   }
   for (int64_t id : found.older_ids) {
     absl::Status killed = client.Command({"CLIENT", "KILL", "ID", absl::StrCat(id)}).status();
@@ -62,7 +112,7 @@ absl::Status FenceTarget(engine::redis::RedisClient& client, absl::string_view t
     LogInfo(absl::StrCat("task ", task_id, ": closed target connection ", id,
                          " of an older owner (epoch < ", epoch, ")"));
   }
-  return absl::OkStatus();
+  return found.handover;
 }
 
 }  // namespace rms::worker

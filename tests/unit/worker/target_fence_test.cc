@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace rms::worker {
 namespace {
 
@@ -37,6 +39,52 @@ TEST(TargetFenceTest, CrLfAndEmptyListsAreHandled) {
   EXPECT_TRUE(FindApplierConnections("", "t1", 2).older_ids.empty());
   EXPECT_EQ(FindApplierConnections("id=9 name=rms:t1:1\r\n", "t1", 2).older_ids,
             (std::vector<int64_t>{9}));
+}
+
+TEST(TargetFenceTest, HandoverNamesRoundTrip) {
+  const Handover handover{4, "8de1f2", 123456, 3};
+  const std::string name = HandoverClientName("t1", handover);
+  EXPECT_EQ(name, "rms:t1:4:ho:8de1f2:123456:3");
+  ApplierConnections found =
+      FindApplierConnections(absl::StrCat("id=11 name=", name, " age=1\n"), "t1", 5);
+  EXPECT_EQ(found.older_ids, (std::vector<int64_t>{11}));
+  EXPECT_TRUE(found.unsettled_ids.empty());
+  ASSERT_TRUE(found.handover.has_value());
+  EXPECT_EQ(found.handover->epoch, 4);
+  EXPECT_EQ(found.handover->replid, "8de1f2");
+  EXPECT_EQ(found.handover->offset, 123456);
+  EXPECT_EQ(found.handover->db, 3);
+}
+
+TEST(TargetFenceTest, PlainOlderConnectionsAreUnsettled) {
+  ApplierConnections found = FindApplierConnections(kList, "t1", 3);
+  EXPECT_EQ(found.unsettled_ids, (std::vector<int64_t>{3, 5}));
+  EXPECT_FALSE(found.handover.has_value());
+}
+
+TEST(TargetFenceTest, OnlyTheNewestOlderOwnersHandoverCounts) {
+  // Epoch 2 was still connected without a handover: it may have applied past epoch 1's position.
+  constexpr char kMixed[] =
+      "id=1 name=rms:t1:1:ho:ab:100:0 age=9\n"
+      "id=2 name=rms:t1:2 age=3\n";
+  ApplierConnections found = FindApplierConnections(kMixed, "t1", 3);
+  EXPECT_EQ(found.older_ids, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(found.unsettled_ids, (std::vector<int64_t>{2}));
+  EXPECT_FALSE(found.handover.has_value());
+  // Without epoch 2, epoch 1's handover is the one.
+  found = FindApplierConnections("id=1 name=rms:t1:1:ho:ab:100:0 age=9\n", "t1", 3);
+  ASSERT_TRUE(found.handover.has_value());
+  EXPECT_EQ(found.handover->offset, 100);
+}
+
+TEST(TargetFenceTest, MalformedHandoverNamesAreIgnored) {
+  for (const char* name : {"rms:t1:1:ho", "rms:t1:1:ho::5:0", "rms:t1:1:ho:ab:x:0",
+                           "rms:t1:1:xx:ab:5:0", "rms:t1:1:ho:ab:5:0:9"}) {
+    ApplierConnections found =
+        FindApplierConnections(absl::StrCat("id=4 name=", name, " age=1\n"), "t1", 2);
+    EXPECT_TRUE(found.older_ids.empty()) << name;
+    EXPECT_FALSE(found.handover.has_value()) << name;
+  }
 }
 
 }  // namespace
