@@ -106,8 +106,10 @@ absl::Status EmbeddedPostgres::ResolvePaths(absl::string_view data_dir) {
   run_dir_ = data_dir_ + "/pg-run";
   server_log_ = run_dir_ + "/postgresql.log";
   command_log_ = data_dir_ + "/pg-ctl.log";
-  url_ = SocketUrl(sql::kEmbeddedDatabase, run_dir_);
-  admin_url_ = SocketUrl("postgres", run_dir_);
+  // The port names the socket file; libpq looks for .s.PGSQL.5432 unless told.
+  const std::string port = options_.port == 5432 ? "" : absl::StrCat("&port=", options_.port);
+  url_ = SocketUrl(sql::kEmbeddedDatabase, run_dir_) + port;
+  admin_url_ = SocketUrl("postgres", run_dir_) + port;
   std::string socket = absl::StrCat(run_dir_, "/.s.PGSQL.", options_.port);
   if (socket.size() >= sizeof(sockaddr_un{}.sun_path)) {
     return absl::FailedPreconditionError(

@@ -63,8 +63,8 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(RedisServerOptio
   return last;
 }
 
-absl::Status RedisServer::Launch() {
-  port_ = FreeLoopbackPort();
+absl::Status RedisServer::Launch(int port) {
+  port_ = port > 0 ? port : FreeLoopbackPort();
   std::string config = absl::StrCat("port ", port_, "\nbind 127.0.0.1\nsave \"\"\nappendonly no\n",
                                     "dir ", dir_, "\nenable-debug-command local\n");
   if (!options_.password.empty()) absl::StrAppend(&config, "requirepass ", options_.password, "\n");
@@ -128,6 +128,11 @@ absl::Status RedisServer::SetPassword(const std::string& password) {
 }
 
 absl::StatusOr<std::string> RedisServer::Digest() const { return Cli({"DEBUG", "DIGEST"}); }
+
+absl::Status RedisServer::Restart() {
+  Stop();
+  return StartAgain();
+}
 
 void RedisServer::Stop() {
   if (pid_ <= 0) return;

@@ -42,10 +42,16 @@ class RedisServer {
   absl::Status SetPassword(const std::string& password);
   // Stops the server now; the destructor then does nothing more.
   void Stop();
+  // Stops the server (SIGTERM: it writes what its config persists, e.g. `appendonly yes` or a
+  // `save` line) and starts it again on the same port and directory, waiting for PING.
+  absl::Status Restart();
+  // Starts a stopped server again on its port and directory, waiting for PING.
+  absl::Status StartAgain() { return Launch(port_); }
 
  private:
   explicit RedisServer(RedisServerOptions options) : options_(std::move(options)) {}
-  absl::Status Launch();
+  // Starts redis-server on `port` (0: a free one) and waits for PING.
+  absl::Status Launch(int port = 0);
 
   RedisServerOptions options_;
   std::string dir_;

@@ -9,6 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/match.h"
+
 
 namespace rms::test_support {
 namespace {
@@ -33,11 +38,13 @@ int ConnectTo(int port) {
   return fd;
 }
 
-// Moves what `from` has to `to`; false when either side closed or failed.
-bool Transfer(int from, int to) {
+// Moves up to `max` bytes of what `from` has to `to`, appending them to `*moved` when given;
+// false when either side closed or failed.
+bool Transfer(int from, int to, size_t max = 16384, std::string* moved = nullptr) {
   char buffer[16384];
-  ssize_t n = read(from, buffer, sizeof(buffer));
+  ssize_t n = read(from, buffer, std::min(sizeof(buffer), max));
   if (n <= 0) return false;
+  if (moved != nullptr) moved->assign(buffer, static_cast<size_t>(n));
   for (ssize_t sent = 0; sent < n;) {
     ssize_t w = send(to, buffer + sent, static_cast<size_t>(n - sent), MSG_NOSIGNAL);
     if (w <= 0) return false;
@@ -76,6 +83,32 @@ void TcpProxy::SetMode(Mode mode) {
   mode_ = mode;
 }
 
+void TcpProxy::TrickleRepliesAfter(std::string trigger, absl::Duration per_byte) {
+  absl::MutexLock lock(&mu_);
+  trickle_trigger_ = std::move(trigger);
+  trickle_per_byte_ = per_byte;
+}
+
+bool TcpProxy::Triggers(absl::string_view bytes) const {
+  absl::MutexLock lock(&mu_);
+  return !trickle_trigger_.empty() && absl::StrContains(bytes, trickle_trigger_);
+}
+
+bool TcpProxy::TrickleOne(int server_fd, int client_fd) {
+  if (!Transfer(server_fd, client_fd, 1)) return false;
+  absl::Duration per_byte;
+  {
+    absl::MutexLock lock(&mu_);
+    per_byte = trickle_per_byte_;
+  }
+  const absl::Time until = absl::Now() + per_byte;
+  while (absl::Now() < until) {  // the pace of the slow peer, checking for the proxy's stop
+    if (stopping_ || mode() == Mode::kDown) return false;
+    absl::SleepFor(absl::Milliseconds(kPollMillis));
+  }
+  return true;
+}
+
 TcpProxy::Mode TcpProxy::mode() const {
   absl::MutexLock lock(&mu_);
   return mode_;
@@ -100,6 +133,8 @@ void TcpProxy::AcceptLoop() {
 
 void TcpProxy::Pump(int client_fd, int server_fd) {
   pollfd fds[2] = {{client_fd, POLLIN, 0}, {server_fd, POLLIN, 0}};
+  bool trickling = false;
+  std::string sent;
   while (!stopping_) {
     const Mode current = mode();
     if (current == Mode::kDown) break;
@@ -108,8 +143,13 @@ void TcpProxy::Pump(int client_fd, int server_fd) {
       continue;
     }
     if (poll(fds, 2, kPollMillis) <= 0) continue;
-    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && !Transfer(client_fd, server_fd)) break;
-    if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) && !Transfer(server_fd, client_fd)) break;
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (!Transfer(client_fd, server_fd, 16384, &sent)) break;
+      trickling = trickling || Triggers(sent);
+    }
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (!(trickling ? TrickleOne(server_fd, client_fd) : Transfer(server_fd, client_fd))) break;
+    }
   }
   close(client_fd);
   close(server_fd);

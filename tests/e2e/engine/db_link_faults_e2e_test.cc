@@ -28,20 +28,6 @@ class DbLinkFaultsTest : public OnlineE2eTest {
     OnlineE2eTest::TearDown();
   }
 
-  // A worker process with its own data dir, the fixture's key file and `database_url`.
-  std::unique_ptr<test_support::MigrationdProcess> StartWorker(const std::string& name,
-                                                               const std::string& database_url) {
-    auto dir = test_support::TempDir::Create(name);
-    if (!dir.ok()) return nullptr;
-    test_support::MigrationdOptions options;
-    options.data_dir = (*dir)->path();
-    options.database_url = database_url;
-    options.extra_flags = {"--workers", "1", "--key-file", dir_->path() + "/secret.key"};
-    dirs_.push_back(*std::move(dir));
-    auto started = test_support::MigrationdProcess::Start(options);
-    EXPECT_TRUE(started.ok()) << started.status();
-    return started.ok() ? *std::move(started) : nullptr;
-  }
   // `url` with its port replaced by `port`.
   static std::string WithPort(const std::string& url, int port) {
     const size_t host = url.find("127.0.0.1:");
@@ -73,7 +59,7 @@ class DbLinkFaultsTest : public OnlineE2eTest {
     auto proxy = test_support::TcpProxy::Start(PortOf(database_->url()));
     ASSERT_TRUE(proxy.ok()) << proxy.status();
     proxy_ = *std::move(proxy);
-    worker_ = StartWorker("rms-" + name, WithPort(database_->url(), proxy_->port()));
+    worker_ = StartExtraWorker("rms-" + name, WithPort(database_->url(), proxy_->port()));
     ASSERT_NE(worker_, nullptr);
     auto source = test_support::RedisServer::Start(
         ServerOptions(name + "-source", {"repl-backlog-size 64mb", "repl-diskless-sync-delay 0"}));
@@ -86,7 +72,6 @@ class DbLinkFaultsTest : public OnlineE2eTest {
   // A task in `resume_mode` on a worker behind a proxy; the link is cut for `outage` under load.
   void RunThroughOutage(const std::string& resume_mode, absl::Duration outage);
 
-  std::vector<std::unique_ptr<test_support::TempDir>> dirs_;
   std::unique_ptr<test_support::TcpProxy> proxy_;
   std::unique_ptr<test_support::MigrationdProcess> worker_;
   std::unique_ptr<test_support::RedisServer> source_;
@@ -140,7 +125,7 @@ TEST_F(DbLinkFaultsTest, FrozenLinkStopsTheWorkerBeforeTheTakeover) {
   ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60))["status"],
             "INCRMIGEATING");
   std::unique_ptr<test_support::MigrationdProcess> second =
-      StartWorker("rms-frozen-b", database_->url());
+      StartExtraWorker("rms-frozen-b", database_->url());
   ASSERT_NE(second, nullptr);
   ASSERT_TRUE(writer.WaitForMoreRounds(100, absl::Seconds(10))) << writer.error();
   EXPECT_EQ(Appliers(*target, id, 1), 1);

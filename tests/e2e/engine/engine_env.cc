@@ -14,9 +14,14 @@ std::string AddrOf(const test_support::RedisServer& server) {
 void EngineE2eTest::SetUp() {
   std::optional<std::string> admin = test_support::TestDatabaseUrlFromEnv();
   if (!admin) GTEST_SKIP() << "RMS_TEST_DATABASE_URL is not set (run tests/run)";
-  auto database = test_support::PgTestDatabase::Create(*admin);
-  ASSERT_TRUE(database.ok()) << database.status();
-  database_ = *std::move(database);
+  if (database_url_override_.empty()) {
+    auto database = test_support::PgTestDatabase::Create(*admin);
+    ASSERT_TRUE(database.ok()) << database.status();
+    database_ = *std::move(database);
+    database_url_ = database_->url();
+  } else {
+    database_url_ = database_url_override_;
+  }
   auto dir = test_support::TempDir::Create("rms-engine-e2e");
   ASSERT_TRUE(dir.ok()) << dir.status();
   dir_ = *std::move(dir);
@@ -26,7 +31,7 @@ void EngineE2eTest::SetUp() {
   ASSERT_EQ(mkdir(import_dir_.c_str(), 0755), 0);
   test_support::MigrationdOptions options;
   options.data_dir = dir_->path();
-  options.database_url = database_->url();
+  options.database_url = database_url_;
   options.extra_flags = {"--workers", absl::StrCat(fixture_workers_), "--import-dir", import_root_};
   options.extra_flags.insert(options.extra_flags.end(), more_flags_.begin(), more_flags_.end());
   auto server = test_support::MigrationdProcess::Start(options);
@@ -53,13 +58,22 @@ std::string EngineE2eTest::CreateAndConfigure(const std::string& method,
                                               const test_support::RedisServer& source,
                                               const test_support::RedisServer& target,
                                               const std::string& bandwidth_mb) {
+  return CreateAndConfigureFrom(method, resume_mode, AddrOf(source), source, target, bandwidth_mb);
+}
+
+std::string EngineE2eTest::CreateAndConfigureFrom(const std::string& method,
+                                                  const std::string& resume_mode,
+                                                  const std::string& source_addr,
+                                                  const test_support::RedisServer& source,
+                                                  const test_support::RedisServer& target,
+                                                  const std::string& bandwidth_mb) {
   auto created = rest_->Send("POST", P("/migration/instance"), R"({"name":"engine-task"})");
   EXPECT_EQ(created.status, 200) << created.body;
   if (created.status != 200) return "";
   const std::string id = created.json["id"];
   Json body{{"migration_method", method},
             {"resume_mode", resume_mode},
-            {"source_instance", {{"addrs", AddrOf(source)}, {"password", source.password()}}},
+            {"source_instance", {{"addrs", source_addr}, {"password", source.password()}}},
             {"target_instance", {{"addrs", AddrOf(target)}, {"password", target.password()}}}};
   if (!bandwidth_mb.empty()) body["bandwidth_limit_mb"] = bandwidth_mb;
   auto configured = rest_->Send("POST", P("/migration/" + id + "/task"), body.dump());

@@ -30,6 +30,12 @@ class EngineE2eTest : public ::testing::Test {
                                  const test_support::RedisServer& source,
                                  const test_support::RedisServer& target,
                                  const std::string& bandwidth_mb = "");
+  // The same with the source's address given (e.g. a proxy in front of it).
+  std::string CreateAndConfigureFrom(const std::string& method, const std::string& resume_mode,
+                                     const std::string& source_addr,
+                                     const test_support::RedisServer& source,
+                                     const test_support::RedisServer& target,
+                                     const std::string& bandwidth_mb = "");
   // Polls the task until its status is one of `statuses`; returns the task details (or the last
   // details seen, with a test failure, after `timeout`).
   Json WaitForStatus(const std::string& task_id, const std::set<std::string>& statuses,
@@ -45,6 +51,11 @@ class EngineE2eTest : public ::testing::Test {
   const std::string& import_root() const { return import_root_; }
 
   int fixture_workers_ = 2;  // task slots of server_; a test may set it in its constructor
+  // When set before SetUp: the database to use instead of a fresh one on the shared server (a
+  // private cluster a test can restart).
+  std::string database_url_override_;
+  // The database migrationd uses (after SetUp).
+  const std::string& database_url() const { return database_url_; }
   std::unique_ptr<test_support::PgTestDatabase> database_;
   std::unique_ptr<test_support::TempDir> dir_;
   std::unique_ptr<test_support::MigrationdProcess> server_;
@@ -53,6 +64,7 @@ class EngineE2eTest : public ::testing::Test {
   std::string import_root_;
   std::vector<std::string> more_flags_;  // appended to migrationd's flags (set before SetUp)
   std::string import_dir_;
+  std::string database_url_;
 };
 
 // Address of a server for a configure body.

@@ -203,4 +203,21 @@ void OnlineE2eTest::Populate(const test_support::RedisServer& server, int keys, 
   ASSERT_EQ(*reply, "OK");
 }
 
+std::unique_ptr<test_support::MigrationdProcess> OnlineE2eTest::StartExtraWorker(
+    const std::string& name, const std::string& database_url) {
+  auto dir = test_support::TempDir::Create(name);
+  if (!dir.ok()) {
+    ADD_FAILURE() << dir.status();
+    return nullptr;
+  }
+  test_support::MigrationdOptions options;
+  options.data_dir = (*dir)->path();
+  options.database_url = database_url;
+  options.extra_flags = {"--workers", "1", "--key-file", dir_->path() + "/secret.key"};
+  extra_dirs_.push_back(*std::move(dir));
+  auto started = test_support::MigrationdProcess::Start(options);
+  EXPECT_TRUE(started.ok()) << started.status();
+  return started.ok() ? *std::move(started) : nullptr;
+}
+
 }  // namespace rms::e2e

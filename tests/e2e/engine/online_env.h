@@ -98,6 +98,13 @@ class OnlineE2eTest : public EngineE2eTest {
                               const test_support::RedisServer& target, absl::Duration timeout);
   // Fills db 0 of `server` with `keys` keys via DEBUG POPULATE (value size `value_bytes`).
   static void Populate(const test_support::RedisServer& server, int keys, int value_bytes = 0);
+  // Another migrationd with one task slot, its own data dir and the fixture's key file, on
+  // `database_url` (e.g. through a proxy); nullptr with a test failure when it does not start.
+  std::unique_ptr<test_support::MigrationdProcess> StartExtraWorker(
+      const std::string& name, const std::string& database_url);
+
+ private:
+  std::vector<std::unique_ptr<test_support::TempDir>> extra_dirs_;
 };
 
 }  // namespace rms::e2e
