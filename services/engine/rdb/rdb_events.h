@@ -34,18 +34,6 @@ struct KeyHeader {
   int lfu_freq = -1;              // RDB_OPCODE_FREQ; -1 none
 };
 
-// Decoded elements of the current key, in stored order; at most RdbLimits::chunk_elements each.
-struct ElementChunk {
-  std::vector<std::string> members;         // string: 1 item; list/set members; hash fields;
-                                            // zset members
-  std::vector<std::string> values;          // hash values (parallel to members)
-  std::vector<double> scores;               // zset scores (parallel)
-  std::vector<int64_t> field_expire_at_ms;  // hash field TTLs (parallel; -1 none), only for
-                                            // hash-with-TTL types (22..25)
-  size_t size() const { return members.size(); }
-  bool empty() const { return members.empty(); }
-};
-
 struct StreamId {
   uint64_t ms = 0;
   uint64_t seq = 0;
@@ -56,6 +44,19 @@ struct StreamId {
 struct StreamEntry {
   StreamId id;
   std::vector<std::pair<std::string, std::string>> fields;  // in stored order
+};
+
+// Decoded elements of the current key, in stored order; at most RdbLimits::chunk_elements each.
+struct ElementChunk {
+  std::vector<std::string> members;         // string: 1 item; list/set members; hash fields;
+                                            // zset members
+  std::vector<std::string> values;          // hash values (parallel to members)
+  std::vector<double> scores;               // zset scores (parallel)
+  std::vector<int64_t> field_expire_at_ms;  // hash field TTLs (parallel; -1 none), only for
+                                            // hash-with-TTL types (22..25)
+  std::vector<StreamEntry> stream_entries;  // a stream's live entries, in id order
+  size_t size() const { return members.size() + stream_entries.size(); }
+  bool empty() const { return members.empty() && stream_entries.empty(); }
 };
 
 // One entry of a consumer group's pending entries list (PEL).
@@ -81,9 +82,9 @@ struct StreamGroup {
   std::vector<StreamConsumer> consumers;
 };
 
-// A fully decoded stream. Streams are held whole: memory is about the decoded size of the stream
-// (bounded by max_elements entries and max_string_bytes per listpack node), so a huge stream
-// should be migrated through its raw capture (RESTORE) when the target accepts it.
+// A stream's metadata, at kKeyEnd: its entries came before, node by node, in kElements chunks
+// (`entries` stays empty there; tests may gather them into it). Its consumer groups are held whole:
+// their pending entries count toward RdbLimits::max_whole_value_bytes.
 struct StreamValue {
   std::vector<StreamEntry> entries;  // live entries in id order; deleted entries excluded
   uint64_t length = 0;               // as stored (number of live entries)

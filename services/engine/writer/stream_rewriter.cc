@@ -13,30 +13,16 @@ namespace {
 // Creates and drops a group to get an empty stream (XADD cannot create one).
 constexpr absl::string_view kTemporaryGroup = "rms-migration-empty-stream";
 
-bool HasEntry(const rdb::StreamValue& stream, const rdb::StreamId& id) {
+bool HasEntry(const std::vector<rdb::StreamEntry>& entries, const rdb::StreamId& id) {
   auto it = std::lower_bound(
-      stream.entries.begin(), stream.entries.end(), id,
+      entries.begin(), entries.end(), id,
       [](const rdb::StreamEntry& entry, const rdb::StreamId& wanted) { return entry.id < wanted; });
-  return it != stream.entries.end() && it->id == id;
+  return it != entries.end() && it->id == id;
 }
 
-absl::Status WriteEntries(CommandPipeline& pipeline, absl::string_view key,
-                          const rdb::StreamValue& stream) {
-  if (stream.entries.empty()) {
-    RETURN_IF_ERROR(pipeline.Add({"XGROUP", "CREATE", key, kTemporaryGroup, "0", "MKSTREAM"}, key));
-    return pipeline.Add({"XGROUP", "DESTROY", key, kTemporaryGroup}, key);
-  }
-  std::vector<absl::string_view> args;
-  for (const rdb::StreamEntry& entry : stream.entries) {
-    const std::string id = FormatStreamId(entry.id);
-    args = {"XADD", key, id};
-    for (const auto& [field, value] : entry.fields) {
-      args.push_back(field);
-      args.push_back(value);
-    }
-    RETURN_IF_ERROR(pipeline.Add(args, key));
-  }
-  return absl::OkStatus();
+absl::Status CreateEmptyStream(CommandPipeline& pipeline, absl::string_view key) {
+  RETURN_IF_ERROR(pipeline.Add({"XGROUP", "CREATE", key, kTemporaryGroup, "0", "MKSTREAM"}, key));
+  return pipeline.Add({"XGROUP", "DESTROY", key, kTemporaryGroup}, key);
 }
 
 absl::Status WriteIds(CommandPipeline& pipeline, absl::string_view key,
@@ -54,8 +40,9 @@ absl::Status WriteIds(CommandPipeline& pipeline, absl::string_view key,
 }
 
 absl::Status WriteGroup(CommandPipeline& pipeline, absl::string_view key,
-                        const rdb::StreamValue& stream, const rdb::StreamGroup& group,
-                        int target_rdb_version, StreamRewriteNotes* notes) {
+                        const std::vector<rdb::StreamEntry>* all_entries,
+                        const rdb::StreamGroup& group, int target_rdb_version,
+                        StreamRewriteNotes* notes) {
   const std::string last_id = FormatStreamId(group.last_id);
   if (target_rdb_version >= 10 && group.entries_read >= 0) {
     const std::string read = absl::StrCat(group.entries_read);
@@ -71,7 +58,8 @@ absl::Status WriteGroup(CommandPipeline& pipeline, absl::string_view key,
   }
   for (const rdb::StreamPendingEntry& pending : group.pending) {
     // XCLAIM ignores ids that are not in the stream, and the consumer is required.
-    if (pending.consumer.empty() || !HasEntry(stream, pending.id)) {
+    if (pending.consumer.empty() ||
+        (all_entries != nullptr && !HasEntry(*all_entries, pending.id))) {
       ++notes->dropped_pending;
       continue;
     }
@@ -90,13 +78,29 @@ absl::Status WriteGroup(CommandPipeline& pipeline, absl::string_view key,
 
 std::string FormatStreamId(const rdb::StreamId& id) { return absl::StrCat(id.ms, "-", id.seq); }
 
-absl::Status RewriteStream(CommandPipeline& pipeline, absl::string_view key,
-                           const rdb::StreamValue& stream, int target_rdb_version,
-                           StreamRewriteNotes* notes) {
-  RETURN_IF_ERROR(WriteEntries(pipeline, key, stream));
+absl::Status WriteStreamEntries(CommandPipeline& pipeline, absl::string_view key,
+                                const std::vector<rdb::StreamEntry>& entries) {
+  std::vector<absl::string_view> args;
+  for (const rdb::StreamEntry& entry : entries) {
+    const std::string id = FormatStreamId(entry.id);
+    args = {"XADD", key, id};
+    for (const auto& [field, value] : entry.fields) {
+      args.push_back(field);
+      args.push_back(value);
+    }
+    RETURN_IF_ERROR(pipeline.Add(args, key));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FinishStream(CommandPipeline& pipeline, absl::string_view key,
+                          const rdb::StreamValue& stream, bool any_entry_written,
+                          const std::vector<rdb::StreamEntry>* all_entries,
+                          int target_rdb_version, StreamRewriteNotes* notes) {
+  if (!any_entry_written) RETURN_IF_ERROR(CreateEmptyStream(pipeline, key));
   RETURN_IF_ERROR(WriteIds(pipeline, key, stream, target_rdb_version, notes));
   for (const rdb::StreamGroup& group : stream.groups) {
-    RETURN_IF_ERROR(WriteGroup(pipeline, key, stream, group, target_rdb_version, notes));
+    RETURN_IF_ERROR(WriteGroup(pipeline, key, all_entries, group, target_rdb_version, notes));
   }
   return absl::OkStatus();
 }

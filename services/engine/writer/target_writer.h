@@ -104,7 +104,9 @@ class TargetWriter {
   absl::Status EndKey(const rdb::RdbEvent& event);
   bool CanRestore(const rdb::RdbEvent& event) const;
   absl::Status Restore(const rdb::RdbEvent& event);
-  absl::Status RewriteRest(const rdb::RdbEvent& event);
+  // `all_entries`: a stream's entries when they were all still held, else null.
+  absl::Status RewriteRest(const rdb::RdbEvent& event,
+                           const std::vector<rdb::StreamEntry>* all_entries);
   void Warn(std::string message);
   std::string Label(absl::string_view key) const;
 

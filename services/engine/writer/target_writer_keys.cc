@@ -1,5 +1,6 @@
-// TargetWriter, per key: buffer elements up to big_key_bytes, then RESTORE the raw capture or
-// rewrite the value as commands (streaming the rewrite once the buffer would overflow).
+// TargetWriter, per key: buffer elements (stream entries included) up to big_key_bytes, then
+// RESTORE the raw capture or rewrite the value as commands (streaming the rewrite once the buffer
+// would overflow).
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,12 @@ size_t ChunkBytes(const rdb::ElementChunk& chunk) {
   for (const std::string& s : chunk.values) bytes += s.size() + kStringOverhead;
   bytes += chunk.scores.size() * sizeof(double);
   bytes += chunk.field_expire_at_ms.size() * sizeof(int64_t);
+  for (const rdb::StreamEntry& entry : chunk.stream_entries) {
+    bytes += sizeof(entry);
+    for (const auto& [field, value] : entry.fields) {
+      bytes += field.size() + value.size() + 2 * kStringOverhead;
+    }
+  }
   return bytes;
 }
 
@@ -33,6 +40,8 @@ void AppendChunk(const rdb::ElementChunk& from, rdb::ElementChunk* to) {
   to->scores.insert(to->scores.end(), from.scores.begin(), from.scores.end());
   to->field_expire_at_ms.insert(to->field_expire_at_ms.end(), from.field_expire_at_ms.begin(),
                                 from.field_expire_at_ms.end());
+  to->stream_entries.insert(to->stream_entries.end(), from.stream_entries.begin(),
+                            from.stream_entries.end());
 }
 
 int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
@@ -58,8 +67,9 @@ absl::Status TargetWriter::BeginKey(const rdb::KeyHeader& header) {
         absl::StrCat("key ", Label(header.key), " holds a module value (",
                      rdb::TypeName(header.rdb_type), "), which cannot be rewritten as commands"));
   }
-  // Streams arrive whole at kKeyEnd; other values that cannot be restored are rewritten as their
-  // elements come, without buffering.
+  // Values that cannot be restored are rewritten as their elements come, without buffering; a
+  // stream is still buffered up to big_key_bytes: held whole, its pending entries can be checked
+  // against its entries (those of deleted messages are counted in a warning).
   if ((options_.force_rewrite || !accepted) && header.kind != ValueKind::kStream) {
     mode_ = KeyMode::kRewriting;
     return rewriter_.Begin(key_);
@@ -109,16 +119,21 @@ absl::Status TargetWriter::EndKey(const rdb::RdbEvent& event) {
     case KeyMode::kSkipping:
       ++stats_.keys_expired;
       break;
-    case KeyMode::kBuffering:
+    case KeyMode::kBuffering: {
       if (CanRestore(event)) {
         status = Restore(event);
         break;
       }
+      // The whole value is here: a stream's rewrite can check its pending entries against it.
+      const rdb::ElementChunk whole = std::move(buffer_);
+      buffer_ = rdb::ElementChunk();
       status = StartRewrite();
-      if (status.ok()) status = RewriteRest(event);
+      if (status.ok() && !whole.empty()) status = rewriter_.Write(whole);
+      if (status.ok()) status = RewriteRest(event, &whole.stream_entries);
       break;
+    }
     case KeyMode::kRewriting:
-      status = RewriteRest(event);
+      status = RewriteRest(event, nullptr);
       break;
   }
   mode_ = KeyMode::kNone;
@@ -163,15 +178,17 @@ absl::Status TargetWriter::Restore(const rdb::RdbEvent& event) {
   return absl::OkStatus();
 }
 
-// After the elements: a stream's whole rewrite, the TTL, and warnings for what was lost.
-absl::Status TargetWriter::RewriteRest(const rdb::RdbEvent& event) {
+// After the elements: a stream's ids and groups, the TTL, and warnings for what was lost.
+absl::Status TargetWriter::RewriteRest(const rdb::RdbEvent& event,
+                                       const std::vector<rdb::StreamEntry>* all_entries) {
   if (key_.kind == ValueKind::kStream) {
     if (!event.stream.has_value()) {
       return absl::InternalError(absl::StrCat("stream key ", Label(key_.key), " has no value"));
     }
     StreamRewriteNotes notes;
-    RETURN_IF_ERROR(
-        RewriteStream(pipeline_, key_.key, *event.stream, options_.target_rdb_version, &notes));
+    RETURN_IF_ERROR(FinishStream(pipeline_, key_.key, *event.stream,
+                                 rewriter_.stream_entry_written(), all_entries,
+                                 options_.target_rdb_version, &notes));
     if (notes.dropped_pending > 0) {
       Warn(absl::StrCat("stream ", Label(key_.key), ": ", notes.dropped_pending,
                         " pending entries of deleted messages not migrated"));

@@ -1,6 +1,8 @@
 // ValueRewriter: element chunks -> bounded variadic commands.
 #include "services/engine/writer/value_rewriter.h"
 
+#include "services/engine/writer/stream_rewriter.h"
+
 #include <cmath>
 #include <cstdio>
 #include <deque>
@@ -9,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
+#include "services/engine/writer/stream_rewriter.h"
 
 namespace rms::engine::writer {
 namespace {
@@ -84,6 +87,7 @@ absl::Status ValueRewriter::Begin(const rdb::KeyHeader& header) {
   kind_ = header.kind;
   expire_at_ms_ = header.expire_at_ms;
   string_written_ = false;
+  stream_entry_written_ = false;
   dropped_field_ttls_ = 0;
   if (kind_ == ValueKind::kString) return absl::OkStatus();
   return pipeline_.Add({"DEL", key_}, key_);
@@ -106,10 +110,12 @@ absl::Status ValueRewriter::Write(const rdb::ElementChunk& chunk) {
     case ValueKind::kHash:
       return WriteHash(chunk);
     case ValueKind::kStream:
+      stream_entry_written_ = stream_entry_written_ || !chunk.stream_entries.empty();
+      return WriteStreamEntries(pipeline_, key_, chunk.stream_entries);
     case ValueKind::kModule:
       break;
   }
-  return absl::InvalidArgumentError("streams and module values have no element rewrite");
+  return absl::InvalidArgumentError("module values have no element rewrite");
 }
 
 // "SET key <first part>" then "APPEND key <part>" per max_command_bytes.

@@ -31,8 +31,9 @@ class ValueRewriter {
 
   // Starts `header`'s key: queues DEL (not for strings: SET replaces any value).
   absl::Status Begin(const rdb::KeyHeader& header);
-  // Queues the commands adding `chunk`'s elements. Streams and module values are not elements:
-  // INVALID_ARGUMENT (streams go through RewriteStream).
+  // Queues the commands adding `chunk`'s elements (a stream's entries: XADD, see
+  // stream_rewriter.h, whose FinishStream the caller sends before End). Module values have no
+  // elements: INVALID_ARGUMENT.
   absl::Status Write(const rdb::ElementChunk& chunk);
   // Finishes the key: an empty string when no element came, then PEXPIREAT when it has a TTL.
   absl::Status End();
@@ -40,6 +41,8 @@ class ValueRewriter {
   // Hash field TTLs of the current key that the target cannot hold (Redis < 7.4): not written.
   uint64_t dropped_field_ttls() const { return dropped_field_ttls_; }
   const std::string& key() const { return key_; }
+  // Whether a stream entry of the current key was written (else the stream is created empty).
+  bool stream_entry_written() const { return stream_entry_written_; }
 
  private:
   absl::Status WriteString(const std::string& value);
@@ -54,6 +57,7 @@ class ValueRewriter {
   rdb::ValueKind kind_ = rdb::ValueKind::kString;
   int64_t expire_at_ms_ = -1;
   bool string_written_ = false;
+  bool stream_entry_written_ = false;
   uint64_t dropped_field_ttls_ = 0;
 };
 

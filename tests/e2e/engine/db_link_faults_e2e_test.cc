@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tests/e2e/engine/online_env.h"
+#include "tests/support/sanitized_build.h"
 #include "tests/support/tcp_proxy.h"
 
 namespace rms::e2e {
@@ -135,19 +136,19 @@ TEST_F(DbLinkFaultsTest, FrozenLinkStopsTheWorkerBeforeTheTakeover) {
   const std::string lost = absl::StrCat("lost the lease of task ", id);
   ASSERT_TRUE(
       test_support::WaitFor([&] { return first->ReadLog().find(lost) != std::string::npos; },
-                            absl::Now() + absl::Seconds(30)))
+                            absl::Now() + test_support::SanitizerScaled(absl::Seconds(30))))
       << first->ReadLog();
   const absl::Duration stopped_after = absl::Now() - frozen_at;
   const std::string claimed = absl::StrCat("task ", id, ": claimed");
   ASSERT_TRUE(
       test_support::WaitFor([&] { return second->ReadLog().find(claimed) != std::string::npos; },
-                            absl::Now() + absl::Seconds(40)))
+                            absl::Now() + test_support::SanitizerScaled(absl::Seconds(40))))
       << second->ReadLog();
   const absl::Duration claimed_after = absl::Now() - frozen_at;
   std::cout << "cut-off worker stopped after " << absl::FormatDuration(stopped_after)
             << ", takeover after " << absl::FormatDuration(claimed_after) << "\n";
   EXPECT_LT(stopped_after, claimed_after);
-  EXPECT_LE(stopped_after, absl::Seconds(12));
+  EXPECT_LE(stopped_after, test_support::SanitizerScaled(absl::Seconds(12)));
 
   ASSERT_TRUE(writer.WaitForMoreRounds(200, absl::Seconds(20))) << writer.error();
   ASSERT_TRUE(writer.Stop().ok()) << writer.error();

@@ -1,13 +1,16 @@
 // Stream rewrite details the fixtures do not cover: delivery counts above 1, consumers without
 // pending entries, groups with entries-read, deleted last entries, empty streams with groups, and
-// pending entries of deleted messages (warned about, not silently lost).
+// pending entries of deleted messages (warned about, not silently lost); a stream far above
+// big_key_bytes rewritten chunk by chunk.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "services/engine/resp/resp.h"
 #include "services/engine/writer/target_writer.h"
 #include "tests/redis/writer/writer_test_support.h"
 
@@ -86,6 +89,53 @@ TEST(WriterStreamTest, RewriteKeepsGroupsConsumersAndPendingEntries) {
   ASSERT_EQ(want->erase(lossy), 1u);
   ASSERT_EQ(got->erase(lossy), 1u);
   ASSERT_EQ(want->size(), 3u);
+  for (const std::string& diff : CompareManifests(*want, *got, {})) ADD_FAILURE() << diff;
+}
+
+TEST(WriterStreamTest, BigStreamIsRewrittenInChunksWithBoundedMemory) {
+  auto source = RedisServer::Start();
+  ASSERT_TRUE(source.ok()) << source.status();
+  auto source_client = RedisClient::Connect(EndpointOf(**source));
+  ASSERT_TRUE(source_client.ok()) << source_client.status();
+  constexpr int kEntries = 100000;
+  std::string batch;
+  for (int i = 1; i <= kEntries; ++i) {
+    batch += engine::resp::EncodeCommand({"XADD", "big", absl::StrCat(i, "-1"), "field",
+                                          absl::StrCat("value-", i, "-", std::string(64, 'v'))});
+  }
+  ASSERT_TRUE((*source_client)->Pipeline(batch, kEntries).ok());
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{
+           {"XGROUP", "CREATE", "big", "g", "0"},
+           {"XREADGROUP", "GROUP", "g", "alice", "COUNT", "10", "STREAMS", "big", ">"},
+           {"XDEL", "big", "50000-1"},
+           {"PEXPIREAT", "big", "4102444800000"}}) {
+    auto reply = (*source_client)->Command(command);
+    ASSERT_TRUE(reply.ok()) << absl::StrJoin(command, " ") << ": " << reply.status();
+  }
+  ASSERT_TRUE((*source_client)->Command({"SAVE"}).ok());
+
+  test_support::RedisServerOptions target_options;
+  target_options.password = kTargetPassword;
+  auto target = RedisServer::Start(target_options);
+  ASSERT_TRUE(target.ok()) << target.status();
+  TargetWriterOptions options;
+  options.big_key_bytes = 256 << 10;  // the stream's entries take about 100 times that
+  auto writer = TargetWriter::Connect(EndpointOf(**target), options);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  absl::Status status = ReplayRdb((*source)->dir() + "/dump.rdb", **writer);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ((*writer)->stats().keys_rewritten, 1u);
+  EXPECT_LE((*writer)->stats().peak_buffered_bytes, options.big_key_bytes);
+  EXPECT_TRUE((*writer)->TakeWarnings().empty());
+
+  auto target_client = RedisClient::Connect(EndpointOf(**target));
+  ASSERT_TRUE(target_client.ok()) << target_client.status();
+  auto want = DumpTarget(**source, **source_client);
+  ASSERT_TRUE(want.ok()) << want.status();
+  auto got = DumpTarget(**target, **target_client);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(want->size(), 1u);
   for (const std::string& diff : CompareManifests(*want, *got, {})) ADD_FAILURE() << diff;
 }
 

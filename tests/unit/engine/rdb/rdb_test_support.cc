@@ -155,12 +155,18 @@ absl::StatusOr<Collected> ReadAll(io::ByteSource& source, const RdbLimits& limit
         all.scores.insert(all.scores.end(), c.scores.begin(), c.scores.end());
         all.field_expire_at_ms.insert(all.field_expire_at_ms.end(), c.field_expire_at_ms.begin(),
                                       c.field_expire_at_ms.end());
+        all.stream_entries.insert(all.stream_entries.end(), c.stream_entries.begin(),
+                                  c.stream_entries.end());
         break;
       }
       case RdbEvent::kKeyEnd:
         out.keys.back().raw_captured = ev->raw_captured;
         out.keys.back().raw_value = std::move(ev->raw_value);
         out.keys.back().stream = std::move(ev->stream);
+        if (out.keys.back().stream) {  // the entries came in chunks: gather them for the tests
+          out.keys.back().stream->entries = std::move(out.keys.back().elements.stream_entries);
+          out.keys.back().elements.stream_entries.clear();
+        }
         break;
       case RdbEvent::kEnd:
         out.version = ev->rdb_version;

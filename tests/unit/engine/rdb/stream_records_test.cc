@@ -97,14 +97,34 @@ void ExpectCorrupt(const std::string& rdb, absl::string_view fragment) {
   EXPECT_TRUE(absl::StrContains(c.status().message(), fragment)) << c.status();
 }
 
-TEST(StreamLimitTest, StreamDecodedWholeIsBoundedWithALimitCode) {
+TEST(StreamLimitTest, EntriesComeInChunksNotWhole) {
   RdbLimits limits;
-  limits.max_whole_value_bytes = NodeListpack().size() - 1;
+  limits.chunk_elements = 1;
+  limits.max_whole_value_bytes = 1024;  // far below what the entries would take held whole...
+  auto c = ReadAllFromString(StreamRdb(kTypeStreamListpacks3, NodeListpack()), 0, limits);
+  ASSERT_TRUE(c.ok()) << c.status();  // ...but they are handed out one chunk at a time
+  EXPECT_EQ(c->max_chunk_seen, 1u);
+  ASSERT_TRUE(c->keys[0].stream.has_value());
+  ASSERT_EQ(c->keys[0].stream->entries.size(), 2u);
+  EXPECT_EQ(c->keys[0].stream->entries[1].id, (StreamId{1002, 5}));
+  EXPECT_EQ(c->keys[0].stream->first_id, (StreamId{1000, 0}));
+}
+
+TEST(StreamLimitTest, GroupsHeldWholeAreBoundedWithALimitCode) {
+  RdbLimits limits;
+  limits.max_whole_value_bytes = 16;  // less than one pending entry
   auto c = ReadAllFromString(StreamRdb(kTypeStreamListpacks3, NodeListpack()), 0, limits);
   ASSERT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted) << c.status();
   EXPECT_EQ(io::LimitCode(c.status()), io::kRdbValueTooLarge);
-  limits.max_whole_value_bytes = NodeListpack().size();
-  EXPECT_TRUE(ReadAllFromString(StreamRdb(kTypeStreamListpacks3, NodeListpack()), 0, limits).ok());
+  EXPECT_TRUE(absl::StrContains(c.status().message(), "consumer groups")) << c.status();
+}
+
+TEST(StreamCorruptTest, EntryIdsMustIncreaseAcrossNodes) {
+  RdbBuilder b(11);
+  b.Key(kTypeStreamListpacks3, "s").Len(2);
+  b.Str(RawId(1000, 0)).Str(NodeListpack()).Str(RawId(1000, 0)).Str(NodeListpack());
+  b.Len(4).Len(1002).Len(5).Len(1000).Len(0).Len(1001).Len(0).Len(6).Len(0);
+  ExpectCorrupt(b.Finish(), "not increasing");
 }
 
 TEST(StreamCorruptTest, ConsumerClaimsAnEntryMissingFromTheGroupPel) {
