@@ -48,24 +48,34 @@ const std::vector<std::vector<std::string>> kSourceCommands = {
     {"XDEL", "lossy", "1-1"},  // its pending entry stays, but XCLAIM cannot recreate it
 };
 
+// Runs `commands` on `client`, then SAVE (the RDB the writer replays).
+void RunAndSave(RedisClient& client, const std::vector<std::vector<std::string>>& commands) {
+  for (const auto& command : commands) {
+    auto reply = client.Command(command);
+    ASSERT_TRUE(reply.ok()) << absl::StrJoin(command, " ") << ": " << reply.status();
+  }
+  ASSERT_TRUE(client.Command({"SAVE"}).ok());
+}
+
+std::unique_ptr<RedisServer> StartTarget() {
+  test_support::RedisServerOptions target_options;
+  target_options.password = kTargetPassword;
+  auto target = RedisServer::Start(target_options);
+  EXPECT_TRUE(target.ok()) << target.status();
+  return target.ok() ? *std::move(target) : nullptr;
+}
+
 TEST(WriterStreamTest, RewriteKeepsGroupsConsumersAndPendingEntries) {
   auto source = RedisServer::Start();
   ASSERT_TRUE(source.ok()) << source.status();
   auto source_client = RedisClient::Connect(EndpointOf(**source));
   ASSERT_TRUE(source_client.ok()) << source_client.status();
-  for (const auto& command : kSourceCommands) {
-    auto reply = (*source_client)->Command(command);
-    ASSERT_TRUE(reply.ok()) << absl::StrJoin(command, " ") << ": " << reply.status();
-  }
-  ASSERT_TRUE((*source_client)->Command({"SAVE"}).ok());
-
-  test_support::RedisServerOptions target_options;
-  target_options.password = kTargetPassword;
-  auto target = RedisServer::Start(target_options);
-  ASSERT_TRUE(target.ok()) << target.status();
+  ASSERT_NO_FATAL_FAILURE(RunAndSave(**source_client, kSourceCommands));
+  std::unique_ptr<RedisServer> target = StartTarget();
+  ASSERT_NE(target, nullptr);
   TargetWriterOptions options;
   options.force_rewrite = true;
-  auto writer = TargetWriter::Connect(EndpointOf(**target), options);
+  auto writer = TargetWriter::Connect(EndpointOf(*target), options);
   ASSERT_TRUE(writer.ok()) << writer.status();
   absl::Status status = ReplayRdb((*source)->dir() + "/dump.rdb", **writer);
   ASSERT_TRUE(status.ok()) << status;
@@ -75,7 +85,7 @@ TEST(WriterStreamTest, RewriteKeepsGroupsConsumersAndPendingEntries) {
   EXPECT_TRUE(absl::StrContains(warnings[0], "'lossy': 1 pending entries of deleted messages"))
       << warnings[0];
 
-  auto target_client = RedisClient::Connect(EndpointOf(**target));
+  auto target_client = RedisClient::Connect(EndpointOf(*target));
   ASSERT_TRUE(target_client.ok()) << target_client.status();
   auto pending = (*target_client)->Command({"XPENDING", "lossy", "g"});
   ASSERT_TRUE(pending.ok()) << pending.status();
@@ -83,7 +93,7 @@ TEST(WriterStreamTest, RewriteKeepsGroupsConsumersAndPendingEntries) {
 
   auto want = DumpTarget(**source, **source_client);
   ASSERT_TRUE(want.ok()) << want.status();
-  auto got = DumpTarget(**target, **target_client);
+  auto got = DumpTarget(*target, **target_client);
   ASSERT_TRUE(got.ok()) << got.status();
   const std::pair<int, std::string> lossy = {0, "bG9zc3k="};
   ASSERT_EQ(want->erase(lossy), 1u);
@@ -104,24 +114,16 @@ TEST(WriterStreamTest, BigStreamIsRewrittenInChunksWithBoundedMemory) {
                                           absl::StrCat("value-", i, "-", std::string(64, 'v'))});
   }
   ASSERT_TRUE((*source_client)->Pipeline(batch, kEntries).ok());
-  for (const std::vector<std::string>& command :
-       std::vector<std::vector<std::string>>{
-           {"XGROUP", "CREATE", "big", "g", "0"},
-           {"XREADGROUP", "GROUP", "g", "alice", "COUNT", "10", "STREAMS", "big", ">"},
-           {"XDEL", "big", "50000-1"},
-           {"PEXPIREAT", "big", "4102444800000"}}) {
-    auto reply = (*source_client)->Command(command);
-    ASSERT_TRUE(reply.ok()) << absl::StrJoin(command, " ") << ": " << reply.status();
-  }
-  ASSERT_TRUE((*source_client)->Command({"SAVE"}).ok());
-
-  test_support::RedisServerOptions target_options;
-  target_options.password = kTargetPassword;
-  auto target = RedisServer::Start(target_options);
-  ASSERT_TRUE(target.ok()) << target.status();
+  ASSERT_NO_FATAL_FAILURE(RunAndSave(
+      **source_client, {{"XGROUP", "CREATE", "big", "g", "0"},
+                        {"XREADGROUP", "GROUP", "g", "alice", "COUNT", "10", "STREAMS", "big", ">"},
+                        {"XDEL", "big", "50000-1"},
+                        {"PEXPIREAT", "big", "4102444800000"}}));
+  std::unique_ptr<RedisServer> target = StartTarget();
+  ASSERT_NE(target, nullptr);
   TargetWriterOptions options;
   options.big_key_bytes = 256 << 10;  // the stream's entries take about 100 times that
-  auto writer = TargetWriter::Connect(EndpointOf(**target), options);
+  auto writer = TargetWriter::Connect(EndpointOf(*target), options);
   ASSERT_TRUE(writer.ok()) << writer.status();
   absl::Status status = ReplayRdb((*source)->dir() + "/dump.rdb", **writer);
   ASSERT_TRUE(status.ok()) << status;
@@ -129,11 +131,11 @@ TEST(WriterStreamTest, BigStreamIsRewrittenInChunksWithBoundedMemory) {
   EXPECT_LE((*writer)->stats().peak_buffered_bytes, options.big_key_bytes);
   EXPECT_TRUE((*writer)->TakeWarnings().empty());
 
-  auto target_client = RedisClient::Connect(EndpointOf(**target));
+  auto target_client = RedisClient::Connect(EndpointOf(*target));
   ASSERT_TRUE(target_client.ok()) << target_client.status();
   auto want = DumpTarget(**source, **source_client);
   ASSERT_TRUE(want.ok()) << want.status();
-  auto got = DumpTarget(**target, **target_client);
+  auto got = DumpTarget(*target, **target_client);
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_EQ(want->size(), 1u);
   for (const std::string& diff : CompareManifests(*want, *got, {})) ADD_FAILURE() << diff;
