@@ -210,9 +210,26 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
   return status;
 }
 
+absl::Status OnlineMigrationJob::FenceSourceOnce() {
+  if (source_fenced_) return absl::OkStatus();
+  source_fenced_ = true;
+  absl::StatusOr<std::unique_ptr<engine::redis::RedisClient>> client =
+      engine::redis::RedisClient::Connect(source_);
+  absl::Status fenced = client.ok() ? FenceSource(**client, task_.id, task_.lease_epoch)
+                                    : client.status();
+  if (absl::IsAborted(fenced)) return Fail("source", fenced);
+  if (!fenced.ok()) {  // best effort: a managed source may refuse CLIENT LIST or KILL
+    LogWarning(absl::StrCat("task ", task_.id, ": could not look for older owners' replication ",
+                            "links on the source: ", fenced.message()));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporter& reporter) {
   if (absl::Status s = EnsureWriter(reporter); !s.ok()) return s;
+  if (absl::Status s = FenceSourceOnce(); !s.ok()) return s;
   engine::replication::SessionOptions options;
+  options.client_name = ApplierClientName(task_.id, task_.lease_epoch);
   {
     absl::MutexLock lock(&live_mu_);
     options.throttle = bucket_.get();

@@ -54,6 +54,9 @@ class OnlineMigrationJob final : public MigrationJob {
   // Resumes after the position an older owner left on the target, when it is ahead of the
   // checkpoint of the same replication history.
   void TakeHandover(const Handover& handover, const JobReporter& reporter);
+  // Once per run: closes older owners' replication links on the source (best effort; ABORTED when
+  // a newer owner's link is there).
+  absl::Status FenceSourceOnce();
   // After a lost lease with an exact final position: leaves it on `target` for the next owner.
   void HandOver(engine::redis::RedisClient& target, const storage::Checkpoint& applied);
   absl::Status MoveTo(const JobReporter& reporter, absl::string_view status,
@@ -90,6 +93,7 @@ class OnlineMigrationJob final : public MigrationJob {
   int current_db_ = 0;         // db of the last SELECT forwarded (Redis does not repeat it
                                // after +CONTINUE)
   bool streamed_ = false;      // the last session reached the stream (resets the back-off)
+  bool source_fenced_ = false;  // FenceSourceOnce ran
   std::atomic<bool> manual_{false};
   mutable JobProgress progress_;  // atomics; the stats thread fills the db sizes
   mutable std::atomic<bool> finished_{false};  // Run returned: the next stats are the final ones

@@ -93,6 +93,18 @@ ApplierConnections FindApplierConnections(absl::string_view client_list, absl::s
   return found;
 }
 
+absl::Status FenceSource(engine::redis::RedisClient& client, absl::string_view task_id,
+                         int64_t epoch) {
+  ASSIGN_OR_RETURN(ApplierConnections found, ListAppliers(client, task_id, epoch));
+  for (int64_t id : found.older_ids) {
+    absl::Status killed = client.Command({"CLIENT", "KILL", "ID", absl::StrCat(id)}).status();
+    if (!killed.ok() && !absl::IsFailedPrecondition(killed)) return killed;
+    LogInfo(absl::StrCat("task ", task_id, ": closed replication link ", id,
+                         " of an older owner on the source (epoch < ", epoch, ")"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<Handover>> FenceTarget(engine::redis::RedisClient& client,
                                                     absl::string_view task_id, int64_t epoch,
                                                     absl::Duration settle_wait) {

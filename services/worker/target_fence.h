@@ -51,4 +51,10 @@ absl::StatusOr<std::optional<Handover>> FenceTarget(
     engine::redis::RedisClient& client, absl::string_view task_id, int64_t epoch,
     absl::Duration settle_wait = absl::Seconds(5));
 
+// The same fence on the source, best effort: closes the replication links (named
+// ApplierClientName by the handshake) of older epochs of the task, so a former owner that hangs
+// stops holding a replica output buffer there. ABORTED when a newer epoch's link exists.
+absl::Status FenceSource(engine::redis::RedisClient& client, absl::string_view task_id,
+                         int64_t epoch);
+
 }  // namespace rms::worker

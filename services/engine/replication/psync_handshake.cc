@@ -87,8 +87,13 @@ absl::StatusOr<PsyncReply> RunHandshake(ReplicationLink& link, const HandshakeRe
   resp::AppendCommand(replconf,
                       {"REPLCONF", "listening-port", absl::StrCat(request.listening_port)});
   resp::AppendCommand(replconf, {"REPLCONF", "capa", "eof", "capa", "psync2"});
+  int replies = 2;
+  if (!request.client_name.empty()) {
+    resp::AppendCommand(replconf, {"CLIENT", "SETNAME", request.client_name});
+    ++replies;
+  }
   RETURN_IF_ERROR(link.Write(replconf, absl::Now() + request.idle_timeout));
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < replies; ++i) {
     absl::StatusOr<std::string> line = ReadReplyLine(link, request.idle_timeout);
     if (!line.ok()) return line.status();
     RETURN_IF_ERROR(CheckReplconfReply(*line, peer));

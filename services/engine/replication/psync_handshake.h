@@ -24,12 +24,15 @@ struct HandshakeRequest {
   std::string replid;           // "" = no history: `PSYNC ? -1`
   int64_t applied_offset = -1;  // the last byte applied (ignored when replid is "")
   int listening_port = 0;       // shown as `port=` in the source's INFO replication
+  std::string client_name;      // CLIENT SETNAME before PSYNC ("" = none)
   absl::Duration idle_timeout = absl::Seconds(60);
 };
 
 // Sends, pipelined:
 //   REPLCONF listening-port <port>      -> +OK (an error is ignored: old sources lack it)
 //   REPLCONF capa eof capa psync2       -> +OK (likewise)
+//   CLIENT SETNAME <client_name>        -> +OK (when a name is given; an error is ignored: a
+//                                          managed source may have renamed CLIENT)
 // then, once both replies arrived (Redis refuses PSYNC while replies are pending),
 // `PSYNC ? -1` or `PSYNC <replid> <applied_offset + 1>` (Redis asks for the first byte it
 // does not have: the backlog's byte numbering makes offset N the N-th byte ever propagated) and

@@ -54,6 +54,7 @@ absl::Status ReplicationSession::Start(absl::string_view replid, int64_t applied
   request.replid = std::string(replid);
   request.applied_offset = applied_offset;
   request.listening_port = options_.listening_port;
+  request.client_name = options_.client_name;
   request.idle_timeout = options_.idle_timeout;
   if (!request.replid.empty() && applied_offset < 0) {
     return absl::InvalidArgumentError("a resume point needs an applied offset >= 0");

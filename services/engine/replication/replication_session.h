@@ -23,6 +23,7 @@ namespace rms::engine::replication {
 
 struct SessionOptions {
   int listening_port = 0;  // announced with REPLCONF listening-port (the source's INFO shows it)
+  std::string client_name;  // the link's CLIENT SETNAME on the source ("" = none)
   absl::Duration connect_timeout = absl::Seconds(5);
   // Longest silence tolerated during the handshake and the snapshot (the source sends "\n"
   // keep-alives every second while it prepares the RDB), like Redis's repl-timeout.

@@ -157,6 +157,9 @@ TEST_F(DbLinkFaultsTest, FrozenLinkStopsTheWorkerBeforeTheTakeover) {
                                     absl::Now() + absl::Seconds(20)))
       << second->ReadLog();
   EXPECT_EQ(Appliers(*target, id, 1), 0);
+  // The source serves one replication link of the task: the new owner's, named like its applier.
+  EXPECT_EQ(Appliers(*source, id, 2), 1);
+  EXPECT_EQ(Appliers(*source, id, 1), 0);
   const std::string caught_up = WaitForCaughtUp(id, *source, *target, absl::Seconds(40));
   EXPECT_EQ(caught_up, "") << second->ReadLog();
   EXPECT_EQ(CountLogs(id, "LEASE_HANDOVER"), 1) << absl::StrJoin(LogCodes(id), ",");
