@@ -33,6 +33,27 @@ absl::Status Violation(absl::string_view what) {
 
 }  // namespace
 
+RespValue RespValue::BulkString(std::string text) {
+  RespValue value;
+  value.type = Type::kBulkString;
+  value.str = std::move(text);
+  return value;
+}
+
+RespValue RespValue::Integer(int64_t integer) {
+  RespValue value;
+  value.type = Type::kInteger;
+  value.integer = integer;
+  return value;
+}
+
+RespValue RespValue::Array(std::vector<RespValue> elements) {
+  RespValue value;
+  value.type = Type::kArray;
+  value.elements = std::move(elements);
+  return value;
+}
+
 std::string RespValue::Describe() const {
   switch (type) {
     case Type::kSimpleString:

@@ -20,6 +20,10 @@ struct RespValue {
   int64_t integer = 0;
   std::vector<RespValue> elements;
 
+  static RespValue BulkString(std::string text);
+  static RespValue Integer(int64_t value);
+  static RespValue Array(std::vector<RespValue> elements);
+
   bool IsError() const { return type == Type::kError; }
   bool IsOk() const { return type == Type::kSimpleString && str == "OK"; }
   // A short printable description for error messages (truncated, never a whole payload).

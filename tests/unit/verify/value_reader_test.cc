@@ -9,19 +9,9 @@
 namespace rms::verify {
 namespace {
 
-RespValue Bulk(std::string text) {
-  RespValue value;
-  value.type = RespValue::Type::kBulkString;
-  value.str = std::move(text);
-  return value;
-}
+RespValue Bulk(std::string text) { return RespValue::BulkString(std::move(text)); }
 
-RespValue Array(std::vector<RespValue> elements) {
-  RespValue value;
-  value.type = RespValue::Type::kArray;
-  value.elements = std::move(elements);
-  return value;
-}
+RespValue Array(std::vector<RespValue> elements) { return RespValue::Array(std::move(elements)); }
 
 RespValue Strings(const std::vector<std::string>& items) {
   std::vector<RespValue> elements;

@@ -8,24 +8,9 @@ namespace {
 
 using resp::RespValue;
 
-RespValue Int(int64_t v) {
-  RespValue out;
-  out.type = RespValue::Type::kInteger;
-  out.integer = v;
-  return out;
-}
-RespValue Str(std::string s) {
-  RespValue out;
-  out.type = RespValue::Type::kBulkString;
-  out.str = std::move(s);
-  return out;
-}
-RespValue Arr(std::vector<RespValue> elements) {
-  RespValue out;
-  out.type = RespValue::Type::kArray;
-  out.elements = std::move(elements);
-  return out;
-}
+RespValue Int(int64_t v) { return RespValue::Integer(v); }
+RespValue Str(std::string s) { return RespValue::BulkString(std::move(s)); }
+RespValue Arr(std::vector<RespValue> elements) { return RespValue::Array(std::move(elements)); }
 
 RespValue SlotsReply() {
   return Arr({Arr({Int(0), Int(5460), Arr({Str("127.0.0.1"), Int(7000), Str("id-a")}),
