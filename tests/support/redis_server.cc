@@ -67,7 +67,15 @@ absl::Status RedisServer::Launch(int port) {
   port_ = port > 0 ? port : FreeLoopbackPort();
   std::string config = absl::StrCat("port ", port_, "\nbind 127.0.0.1\nsave \"\"\nappendonly no\n",
                                     "dir ", dir_, "\nenable-debug-command local\n");
-  if (!options_.password.empty()) absl::StrAppend(&config, "requirepass ", options_.password, "\n");
+  if (!options_.password.empty()) {
+    absl::StrAppend(&config, "requirepass ", options_.password, "\n");
+    absl::StrAppend(&config, "masterauth ", options_.password, "\n");  // replicas of a cluster
+  }
+  if (options_.cluster) {
+    if (cluster_port_ == 0) cluster_port_ = FreeLoopbackPort();
+    absl::StrAppend(&config, "cluster-enabled yes\ncluster-config-file nodes.conf\n",
+                    "cluster-node-timeout 2000\ncluster-port ", cluster_port_, "\n");
+  }
   for (const std::string& line : options_.extra_config) absl::StrAppend(&config, line, "\n");
   const std::string log = dir_ + "/redis.log";
   int pipe_fds[2];

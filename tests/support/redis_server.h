@@ -16,6 +16,7 @@ struct RedisServerOptions {
   std::string password;                 // requirepass; "" = none
   std::vector<std::string> extra_config;  // lines such as "repl-backlog-size 16kb"
   std::string binary = "/usr/bin/redis-server";
+  bool cluster = false;  // cluster-enabled, with its bus on another free port
 };
 
 // One redis-server with `enable-debug-command local` (DEBUG DIGEST), no persistence, its config
@@ -56,6 +57,7 @@ class RedisServer {
   RedisServerOptions options_;
   std::string dir_;
   int port_ = 0;
+  int cluster_port_ = 0;  // the cluster bus (kept across restarts)
   pid_t pid_ = -1;
 };
 
