@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/engine/cluster/reply_fields.h"
 
 namespace rms::engine::cluster {
 namespace {
@@ -15,28 +16,6 @@ using resp::RespValue;
 
 absl::Status Malformed(const RespValue& value) {
   return absl::DataLossError(absl::StrCat("malformed COMMAND reply: ", value.Describe()));
-}
-
-bool IsText(const RespValue& v) {
-  return v.type == RespValue::Type::kBulkString || v.type == RespValue::Type::kSimpleString;
-}
-
-const RespValue* FieldOf(const RespValue& pairs, absl::string_view name) {
-  if (pairs.type != RespValue::Type::kArray) return nullptr;
-  for (size_t i = 0; i + 1 < pairs.elements.size(); i += 2) {
-    if (IsText(pairs.elements[i]) && pairs.elements[i].str == name) return &pairs.elements[i + 1];
-  }
-  return nullptr;
-}
-
-int IntField(const RespValue& pairs, absl::string_view name) {
-  const RespValue* v = FieldOf(pairs, name);
-  return v != nullptr && v->type == RespValue::Type::kInteger ? static_cast<int>(v->integer) : 0;
-}
-
-std::string TextField(const RespValue& pairs, absl::string_view name) {
-  const RespValue* v = FieldOf(pairs, name);
-  return v != nullptr && IsText(*v) ? v->str : "";
 }
 
 // Whether the specification may miss keys (its flags say INCOMPLETE): only the server can tell.

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/engine/cluster/reply_fields.h"
 
 namespace rms::engine::cluster {
 namespace {
@@ -14,10 +15,6 @@ using resp::RespValue;
 
 absl::Status Malformed(absl::string_view what, const RespValue& value) {
   return absl::DataLossError(absl::StrCat("malformed ", what, " reply: ", value.Describe()));
-}
-
-bool IsText(const RespValue& v) {
-  return v.type == RespValue::Type::kBulkString || v.type == RespValue::Type::kSimpleString;
 }
 
 bool ValidSlot(int64_t slot) { return slot >= 0 && slot < kClusterSlots; }
@@ -36,17 +33,6 @@ absl::StatusOr<ClusterNode> SlotsNode(const RespValue& v, absl::string_view defa
 }
 
 // The value of `name` in a flat [name, value, ...] array; nullptr when absent.
-const RespValue* FieldOf(const RespValue& pairs, absl::string_view name) {
-  for (size_t i = 0; i + 1 < pairs.elements.size(); i += 2) {
-    if (IsText(pairs.elements[i]) && pairs.elements[i].str == name) return &pairs.elements[i + 1];
-  }
-  return nullptr;
-}
-
-std::string TextField(const RespValue& pairs, absl::string_view name) {
-  const RespValue* v = FieldOf(pairs, name);
-  return v != nullptr && IsText(*v) ? v->str : "";
-}
 
 // One node of CLUSTER SHARDS; nullopt for a node that is not online.
 absl::StatusOr<std::optional<std::pair<ClusterNode, bool>>> ShardNode(

@@ -4,14 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/engine/cluster/resp_builders.h"
+
 namespace rms::engine::cluster {
 namespace {
 
 using resp::RespValue;
-
-RespValue Int(int64_t v) { return RespValue::Integer(v); }
-RespValue Str(std::string s) { return RespValue::BulkString(std::move(s)); }
-RespValue Arr(std::vector<RespValue> elements) { return RespValue::Array(std::move(elements)); }
 
 RespValue Begin(const std::string& type, RespValue spec) {
   return Arr({Str("type"), Str(type), Str("spec"), std::move(spec)});

@@ -3,14 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/engine/cluster/resp_builders.h"
+
 namespace rms::engine::cluster {
 namespace {
 
 using resp::RespValue;
-
-RespValue Int(int64_t v) { return RespValue::Integer(v); }
-RespValue Str(std::string s) { return RespValue::BulkString(std::move(s)); }
-RespValue Arr(std::vector<RespValue> elements) { return RespValue::Array(std::move(elements)); }
 
 RespValue SlotsReply() {
   return Arr({Arr({Int(0), Int(5460), Arr({Str("127.0.0.1"), Int(7000), Str("id-a")}),
