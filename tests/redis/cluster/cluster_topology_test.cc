@@ -23,11 +23,7 @@ redis::Endpoint EndpointOf(const ClusterNode& node) {
 class ClusterTopologyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    test_support::RedisClusterOptions options;
-    options.masters = 3;
-    options.replicas_per_master = 1;
-    options.password = kPassword;
-    auto cluster = test_support::RedisCluster::Start(options);
+        auto cluster = test_support::RedisCluster::Start({/*masters=*/3, /*replicas_per_master=*/1, kPassword});
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     cluster_ = cluster->release();
   }

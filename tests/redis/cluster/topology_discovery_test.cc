@@ -16,11 +16,7 @@ redis::Endpoint Local(int port, const std::string& password = kPassword) {
 }
 
 TEST(TopologyDiscoveryTest, FindsTheClusterThroughAReplicaAfterADeadNode) {
-  test_support::RedisClusterOptions options;
-  options.masters = 3;
-  options.replicas_per_master = 1;
-  options.password = kPassword;
-  auto cluster = test_support::RedisCluster::Start(options);
+    auto cluster = test_support::RedisCluster::Start({/*masters=*/3, /*replicas_per_master=*/1, kPassword});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   const int dead = test_support::FreeLoopbackPort();
   auto topology = DiscoverTopology({Local(dead), Local((*cluster)->nodes().back()->port())});
