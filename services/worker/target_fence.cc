@@ -108,7 +108,8 @@ absl::Status FenceSource(engine::redis::RedisClient& client, absl::string_view t
 absl::StatusOr<std::optional<Handover>> FenceTarget(engine::redis::RedisClient& client,
                                                     absl::string_view task_id, int64_t epoch,
                                                     absl::Duration settle_wait) {
-  RETURN_IF_ERROR(client.Command({"CLIENT", "SETNAME", ApplierClientName(task_id, epoch)}).status());
+  RETURN_IF_ERROR(
+      client.Command({"CLIENT", "SETNAME", ApplierClientName(task_id, epoch)}).status());
   ASSIGN_OR_RETURN(ApplierConnections found, ListAppliers(client, task_id, epoch));
   // An older owner that is still connected without a handover may be draining its last replies
   // before it leaves one: give it a moment, then cut it off regardless.

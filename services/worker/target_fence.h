@@ -47,9 +47,9 @@ ApplierConnections FindApplierConnections(absl::string_view client_list, absl::s
 // that still writes is cut off. Returns the handover of the newest older owner, if it left one.
 // ABORTED when a newer epoch's connection exists (this applier lost the task); the errors of
 // RedisClient otherwise.
-absl::StatusOr<std::optional<Handover>> FenceTarget(
-    engine::redis::RedisClient& client, absl::string_view task_id, int64_t epoch,
-    absl::Duration settle_wait = absl::Seconds(5));
+absl::StatusOr<std::optional<Handover>> FenceTarget(engine::redis::RedisClient& client,
+                                                    absl::string_view task_id, int64_t epoch,
+                                                    absl::Duration settle_wait = absl::Seconds(5));
 
 // The same fence on the source, best effort: closes the replication links (named
 // ApplierClientName by the handshake) of older epochs of the task, so a former owner that hangs

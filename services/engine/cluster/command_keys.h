@@ -39,8 +39,7 @@ class CommandKeyTable {
   // command the server did not list; UNIMPLEMENTED when one of its specifications cannot be
   // followed from the arguments alone (ask the server: COMMAND GETKEYS); INVALID_ARGUMENT when
   // the arguments do not fit the specification (e.g. a key count past the end).
-  absl::StatusOr<std::vector<size_t>> KeyPositions(
-      absl::Span<const absl::string_view> args) const;
+  absl::StatusOr<std::vector<size_t>> KeyPositions(absl::Span<const absl::string_view> args) const;
 
   size_t size() const { return commands_.size(); }
 

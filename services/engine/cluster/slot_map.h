@@ -18,7 +18,7 @@ namespace rms::engine::cluster {
 struct ClusterNode {
   std::string host;
   int port = 0;
-  std::string id;  // the node id ("" when the reply had none)
+  std::string id;               // the node id ("" when the reply had none)
   std::string Address() const;  // "host:port"
   bool operator==(const ClusterNode& o) const { return host == o.host && port == o.port; }
 };

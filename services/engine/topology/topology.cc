@@ -11,7 +11,7 @@ namespace rms::engine::topology {
 namespace {
 
 absl::StatusOr<std::vector<cluster::SlotRange>> ReadSlots(redis::RedisClient& client,
-                                                           const std::string& host) {
+                                                          const std::string& host) {
   absl::StatusOr<resp::RespValue> shards = client.Command({"CLUSTER", "SHARDS"});
   if (shards.ok()) return cluster::ParseClusterShards(*shards, host);
   // Before Redis 7.0: "unknown subcommand" (an error reply, FAILED_PRECONDITION).
@@ -48,8 +48,8 @@ absl::StatusOr<Topology> DiscoverTopology(const std::vector<redis::Endpoint>& no
   for (const redis::Endpoint& node : nodes) {
     absl::StatusOr<Topology> topology = Ask(node, options);
     // Only an unreachable node sends us to the next one; any other answer is the instance's.
-    if (topology.ok() || !absl::IsUnavailable(topology.status()) &&
-                             !absl::IsDeadlineExceeded(topology.status())) {
+    if (topology.ok() ||
+        !absl::IsUnavailable(topology.status()) && !absl::IsDeadlineExceeded(topology.status())) {
       return topology;
     }
     failures.push_back(absl::StrCat(node.Describe(), ": ", topology.status().message()));

@@ -54,7 +54,8 @@ void PgRestartTest::RunThroughRestart(const std::string& resume_mode) {
   Populate(**source, 5000);
   SourceWriter writer(**source);
   ASSERT_TRUE(writer.Start().ok());
-  const std::string id = CreateAndConfigure("incremental_migration", resume_mode, **source, **target);
+  const std::string id =
+      CreateAndConfigure("incremental_migration", resume_mode, **source, **target);
   ASSERT_FALSE(id.empty());
   ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60))["status"],
             "INCRMIGEATING");

@@ -29,9 +29,9 @@ TEST_F(SlowPeerTest, SlowInfoRepliesDoNotCostTheLease) {
   Populate(**source, 5000);
   SourceWriter writer(**source);
   ASSERT_TRUE(writer.Start().ok());
-  const std::string id = CreateAndConfigureFrom("incremental_migration", "auto",
-                                                absl::StrCat("127.0.0.1:", (*proxy)->port()),
-                                                **source, **target);
+  const std::string id =
+      CreateAndConfigureFrom("incremental_migration", "auto",
+                             absl::StrCat("127.0.0.1:", (*proxy)->port()), **source, **target);
   ASSERT_FALSE(id.empty());
   ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60))["status"],
             "INCRMIGEATING");
@@ -43,8 +43,9 @@ TEST_F(SlowPeerTest, SlowInfoRepliesDoNotCostTheLease) {
   // Longer than two lease TTLs (15 s): a blocked keeper would have lost the task by then.
   const uint64_t rounds_before = writer.rounds();
   ASSERT_FALSE(test_support::WaitFor(
-      [&] { return second->ReadLog().find(absl::StrCat("task ", id, ": claimed")) !=
-                   std::string::npos; },
+      [&] {
+        return second->ReadLog().find(absl::StrCat("task ", id, ": claimed")) != std::string::npos;
+      },
       absl::Now() + absl::Seconds(35)))
       << second->ReadLog();
   EXPECT_GT(writer.rounds(), rounds_before + 100) << writer.error();

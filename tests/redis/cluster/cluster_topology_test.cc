@@ -23,7 +23,8 @@ redis::Endpoint EndpointOf(const ClusterNode& node) {
 class ClusterTopologyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-        auto cluster = test_support::RedisCluster::Start({/*masters=*/3, /*replicas_per_master=*/1, kPassword});
+    auto cluster =
+        test_support::RedisCluster::Start({/*masters=*/3, /*replicas_per_master=*/1, kPassword});
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     cluster_ = cluster->release();
   }
@@ -77,8 +78,7 @@ TEST_F(ClusterTopologyTest, SlotsMatchTheServerAndKeysLandOnTheirMaster) {
     auto at_owner = redis::RedisClient::Connect(EndpointOf(map.masters()[owner]));
     ASSERT_TRUE(at_owner.ok()) << at_owner.status();
     EXPECT_TRUE((*at_owner)->Command({"SET", key, "v"}).ok()) << key;
-    auto elsewhere =
-        redis::RedisClient::Connect(EndpointOf(map.masters()[(owner + 1) % 3]));
+    auto elsewhere = redis::RedisClient::Connect(EndpointOf(map.masters()[(owner + 1) % 3]));
     ASSERT_TRUE(elsewhere.ok()) << elsewhere.status();
     auto moved = (*elsewhere)->Command({"SET", key, "v"});
     ASSERT_FALSE(moved.ok());

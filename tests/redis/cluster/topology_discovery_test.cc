@@ -1,9 +1,8 @@
 // DiscoverTopology against real servers: a cluster found through any of its nodes after an
 // unreachable one, a standalone server, nothing reachable, a wrong password.
-#include "services/engine/topology/topology.h"
-
 #include <gtest/gtest.h>
 
+#include "services/engine/topology/topology.h"
 #include "tests/support/redis_cluster.h"
 
 namespace rms::engine::topology {
@@ -16,7 +15,8 @@ redis::Endpoint Local(int port, const std::string& password = kPassword) {
 }
 
 TEST(TopologyDiscoveryTest, FindsTheClusterThroughAReplicaAfterADeadNode) {
-    auto cluster = test_support::RedisCluster::Start({/*masters=*/3, /*replicas_per_master=*/1, kPassword});
+  auto cluster =
+      test_support::RedisCluster::Start({/*masters=*/3, /*replicas_per_master=*/1, kPassword});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   const int dead = test_support::FreeLoopbackPort();
   auto topology = DiscoverTopology({Local(dead), Local((*cluster)->nodes().back()->port())});

@@ -35,17 +35,18 @@ CommandKeyTable Table() {
   RespValue reply = Arr({
       Entry("get", {Spec(index1, Range(0, 1, 0))}),
       Entry("mset", {Spec(index1, Range(-1, 2, 0))}),
-      Entry("xread", {Spec(Begin("keyword", Arr({Str("keyword"), Str("STREAMS"),
-                                                 Str("startfrom"), Int(1)})),
-                           Range(-1, 1, 2))}),
+      Entry("xread",
+            {Spec(Begin("keyword", Arr({Str("keyword"), Str("STREAMS"), Str("startfrom"), Int(1)})),
+                  Range(-1, 1, 2))}),
       Entry("eval", {Spec(Begin("index", Arr({Str("index"), Int(2)})),
                           Begin("keynum", Arr({Str("keynumidx"), Int(0), Str("firstkey"), Int(1),
                                                Str("keystep"), Int(1)})))}),
       Entry("sort", {Spec(index1, Range(0, 1, 0)),
                      Spec(Begin("unknown", Arr({})), Begin("unknown", Arr({})),
                           {"OW", "UPDATE", "INCOMPLETE"})}),
-      Entry("xgroup", {}, {Entry("xgroup|create", {Spec(Begin("index", Arr({Str("index"), Int(2)})),
-                                                        Range(0, 1, 0))})}),
+      Entry("xgroup", {},
+            {Entry("xgroup|create",
+                   {Spec(Begin("index", Arr({Str("index"), Int(2)})), Range(0, 1, 0))})}),
       // A server before 7.0: first key 1, last key -1, step 1, no key specifications.
       Arr({Str("del"), Int(-2), Arr({}), Int(1), Int(-1), Int(1), Arr({})}),
       Arr({Str("ping"), Int(-1), Arr({}), Int(0), Int(0), Int(0), Arr({})}),
@@ -77,8 +78,7 @@ TEST(CommandKeysTest, KeywordWithALimitTakesHalfTheRest) {
 
 TEST(CommandKeysTest, KeyCounts) {
   CommandKeyTable table = Table();
-  EXPECT_EQ(Keys(table, {"EVAL", "return 1", "2", "k1", "k2", "arg"}),
-            (std::vector<size_t>{3, 4}));
+  EXPECT_EQ(Keys(table, {"EVAL", "return 1", "2", "k1", "k2", "arg"}), (std::vector<size_t>{3, 4}));
   EXPECT_TRUE(Keys(table, {"EVAL", "return 1", "0", "arg"}).empty());
   EXPECT_EQ(table.KeyPositions({"EVAL", "s", "3", "k1"}).status().code(),
             absl::StatusCode::kInvalidArgument);

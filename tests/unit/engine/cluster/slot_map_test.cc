@@ -20,8 +20,8 @@ RespValue SlotsReply() {
 RespValue ShardNode(const std::string& id, int port, const std::string& role,
                     const std::string& health = "online") {
   return Arr({Str("id"), Str(id), Str("port"), Int(port), Str("ip"), Str("127.0.0.1"),
-              Str("endpoint"), Str("127.0.0.1"), Str("role"), Str(role),
-              Str("replication-offset"), Int(100), Str("health"), Str(health)});
+              Str("endpoint"), Str("127.0.0.1"), Str("role"), Str(role), Str("replication-offset"),
+              Int(100), Str("health"), Str(health)});
 }
 
 TEST(SlotMapTest, ParsesClusterSlots) {
@@ -61,8 +61,8 @@ TEST(SlotMapTest, ParsesClusterShardsAndSkipsNodesNotOnline) {
 }
 
 TEST(SlotMapTest, UncoveredSlotIsNamed) {
-  auto ranges = ParseClusterSlots(
-      Arr({Arr({Int(0), Int(99), Arr({Str("127.0.0.1"), Int(7000)})})}), "");
+  auto ranges =
+      ParseClusterSlots(Arr({Arr({Int(0), Int(99), Arr({Str("127.0.0.1"), Int(7000)})})}), "");
   ASSERT_TRUE(ranges.ok()) << ranges.status();
   auto map = SlotMap::FromRanges(*ranges);
   ASSERT_EQ(map.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -71,16 +71,14 @@ TEST(SlotMapTest, UncoveredSlotIsNamed) {
 
 TEST(SlotMapTest, MalformedRepliesAreDataLoss) {
   EXPECT_EQ(ParseClusterSlots(Str("x"), "").status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(ParseClusterSlots(Arr({Arr({Int(5), Int(2), Arr({Str("h"), Int(1)})})}), "")
-                .status()
-                .code(),
-            absl::StatusCode::kDataLoss);  // first > last
+  EXPECT_EQ(
+      ParseClusterSlots(Arr({Arr({Int(5), Int(2), Arr({Str("h"), Int(1)})})}), "").status().code(),
+      absl::StatusCode::kDataLoss);  // first > last
   EXPECT_EQ(ParseClusterSlots(Arr({Arr({Int(0), Int(16384), Arr({Str("h"), Int(1)})})}), "")
                 .status()
                 .code(),
             absl::StatusCode::kDataLoss);  // past the last slot
-  EXPECT_EQ(ParseClusterShards(Arr({Arr({Str("slots"), Arr({Int(0)}), Str("nodes"), Arr({})})}),
-                               "")
+  EXPECT_EQ(ParseClusterShards(Arr({Arr({Str("slots"), Arr({Int(0)}), Str("nodes"), Arr({})})}), "")
                 .status()
                 .code(),
             absl::StatusCode::kDataLoss);  // an odd slot list
