@@ -109,12 +109,23 @@ inline constexpr char kNotifyTask[] = "SELECT pg_notify($1, $2)";
   "((desired_state = 'running' AND status IN ('MIGRATING', 'FULLMIGRATING', 'INCRMIGEATING'))" \
   " OR status = 'TERMINATING') AND"                                                         \
   " (lease_owner = '' OR lease_expires_at IS NULL OR lease_expires_at <= now())"
-// $1 owner, $2 ttl in microseconds.
+// Key of the transaction-scoped advisory lock serialising task claims ("rms_clm" in ASCII), so
+// that each claim counts the leases the previous one took.
+inline constexpr int64_t kClaimLockKey = 0x726d735f636c6d;
+inline constexpr char kLockClaims[] = "SELECT pg_advisory_xact_lock($1)";
+// $1 owner, $2 ttl in microseconds, $3 live leases a project may hold (0 = no cap). Fair claims:
+// the project holding the fewest live leases first, then the task waiting longest (updated_at);
+// a project at its cap is skipped, except for a TERMINATING task (a stop is never held back).
 inline constexpr char kClaimTask[] =
     "UPDATE tasks SET lease_owner = $1, lease_epoch = lease_epoch + 1,"
     " lease_expires_at = now() + $2::bigint * interval '1 microsecond'"
-    " WHERE id = (SELECT id FROM tasks WHERE " RMS_SQL_TASK_WORKABLE
-    " ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " WHERE id = (SELECT t.id FROM tasks t LEFT JOIN"
+    " (SELECT project_id, count(*) AS running FROM tasks"
+    "  WHERE lease_owner <> '' AND lease_expires_at > now() GROUP BY project_id) r"
+    " ON r.project_id = t.project_id"
+    " WHERE " RMS_SQL_TASK_WORKABLE
+    " AND ($3::integer = 0 OR t.status = 'TERMINATING' OR COALESCE(r.running, 0) < $3::integer)"
+    " ORDER BY COALESCE(r.running, 0), t.updated_at, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)"
     " RETURNING " RMS_SQL_TASK_COLUMNS;
 // $1 id, $2 epoch, $3 ttl in microseconds.
 inline constexpr char kRenewLease[] =
