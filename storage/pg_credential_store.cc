@@ -2,7 +2,9 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "storage/pg_rows.h"
 #include "storage/pg_store.h"
 #include "storage/sql_queries.h"
@@ -30,7 +32,7 @@ absl::Status PgStore::CreateCredential(const CredentialRecord& credential) {
     pqxx::work tx(connection);
     tx.exec_params(sql::kInsertCredential, credential.id, credential.project_id, credential.kind,
                    credential.token_sha256, credential.access_key, credential.encrypted_secret_key,
-                   MicrosOrNow(credential.created_at));
+                   MicrosOrNow(credential.created_at), MicrosOrNull(credential.expires_at));
     tx.commit();
     return absl::OkStatus();
   });
@@ -44,6 +46,38 @@ absl::StatusOr<CredentialRecord> PgStore::FindByTokenHash(absl::string_view toke
 absl::StatusOr<CredentialRecord> PgStore::FindByAccessKey(absl::string_view access_key) {
   if (access_key.empty()) return absl::NotFoundError("empty access key");
   return FindOne(*pool_, sql::kSelectCredentialByAccessKey, access_key, "unknown access key");
+}
+
+absl::StatusOr<std::vector<CredentialRecord>> PgStore::ListCredentials(
+    absl::string_view project_id) {
+  return pool_->Run(
+      "ListCredentials",
+      [&](pqxx::connection& connection) -> absl::StatusOr<std::vector<CredentialRecord>> {
+        pqxx::read_transaction tx(connection);
+        std::vector<CredentialRecord> out;
+        for (const pqxx::row& row :
+             tx.exec_params(sql::kListCredentials, std::string(project_id))) {
+          out.push_back(CredentialFromRow(row));
+        }
+        return out;
+      });
+}
+
+absl::StatusOr<CredentialRecord> PgStore::RevokeCredential(absl::string_view project_id,
+                                                           absl::string_view credential_id,
+                                                           absl::Time now) {
+  return pool_->Run(
+      "RevokeCredential", [&](pqxx::connection& connection) -> absl::StatusOr<CredentialRecord> {
+        pqxx::work tx(connection);
+        pqxx::result rows = tx.exec_params(sql::kRevokeCredential, std::string(project_id),
+                                           std::string(credential_id), MicrosOrNow(now));
+        tx.commit();
+        if (rows.empty()) {
+          return absl::NotFoundError(absl::StrCat("credential ", credential_id,
+                                                  " does not exist in project ", project_id));
+        }
+        return CredentialFromRow(rows[0]);
+      });
 }
 
 }  // namespace rms::storage

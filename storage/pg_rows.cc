@@ -126,6 +126,8 @@ CredentialRecord CredentialFromRow(const pqxx::row& row) {
   credential.access_key = Text(row[4]);
   credential.encrypted_secret_key = Text(row[5]);
   credential.created_at = TimeOf(row[6]);
+  credential.expires_at = OptionalTimeOf(row[7]);
+  credential.revoked_at = OptionalTimeOf(row[8]);
   return credential;
 }
 

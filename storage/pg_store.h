@@ -62,6 +62,11 @@ class PgStore final : public TaskStore, public InstanceStore, public CredentialS
   absl::Status CreateCredential(const CredentialRecord& credential) override;
   absl::StatusOr<CredentialRecord> FindByTokenHash(absl::string_view token_sha256) override;
   absl::StatusOr<CredentialRecord> FindByAccessKey(absl::string_view access_key) override;
+  absl::StatusOr<std::vector<CredentialRecord>> ListCredentials(
+      absl::string_view project_id) override;
+  absl::StatusOr<CredentialRecord> RevokeCredential(absl::string_view project_id,
+                                                    absl::string_view credential_id,
+                                                    absl::Time now) override;
 
  private:
   std::unique_ptr<PgPool> pool_;

@@ -33,7 +33,9 @@ absl::StatusOr<std::optional<TaskRecord>> PgWorkerStore::ClaimTask(absl::string_
   return pool_.Run(
       "ClaimTask", [&](pqxx::connection& c) -> absl::StatusOr<std::optional<TaskRecord>> {
         pqxx::work tx(c);
-        pqxx::result rows = tx.exec_params(sql::kClaimTask, std::string(owner), Micros(ttl));
+        tx.exec_params(sql::kLockClaims, sql::kClaimLockKey);
+        pqxx::result rows = tx.exec_params(sql::kClaimTask, std::string(owner), Micros(ttl),
+                                           policy_.max_running_per_project);
         tx.commit();
         if (rows.empty()) return std::nullopt;
         return TaskFromRow(rows[0]);

@@ -13,14 +13,25 @@
 
 namespace rms::storage {
 
+// How ClaimTask chooses among claimable tasks (docs/architecture.md, "Claim fairness"): the
+// project with the fewest live leases first, then the task waiting longest.
+struct ClaimPolicy {
+  // Live leases one project may hold at once; a project at its cap is skipped (a TERMINATING
+  // task excepted). 0 = no cap.
+  int max_running_per_project = 0;
+};
+
 // WorkerStore over PostgreSQL. Besides the documented codes, UNAVAILABLE when the database is
-// unreachable (see pg_errors.h). Idempotent calls are tried once more on a new connection when
-// the first finds the connection broken (a database restart). RenewLease runs on `lease_pool`,
+// unreachable (see pg_errors.h). Claims are serialised by an advisory lock, so fairness and the
+// cap hold across every worker process. Idempotent calls are tried once more on a new connection
+// when the first finds the connection broken (a database restart). RenewLease runs on `lease_pool`,
 // so that renewals never wait behind other calls for a connection.
 class PgWorkerStore final : public WorkerStore {
  public:
-  explicit PgWorkerStore(PgPool& pool) : pool_(pool), lease_pool_(pool) {}
-  PgWorkerStore(PgPool& pool, PgPool& lease_pool) : pool_(pool), lease_pool_(lease_pool) {}
+  explicit PgWorkerStore(PgPool& pool, ClaimPolicy policy = {})
+      : pool_(pool), lease_pool_(pool), policy_(policy) {}
+  PgWorkerStore(PgPool& pool, PgPool& lease_pool, ClaimPolicy policy = {})
+      : pool_(pool), lease_pool_(lease_pool), policy_(policy) {}
 
   absl::StatusOr<std::optional<TaskRecord>> ClaimTask(absl::string_view owner,
                                                       absl::Duration ttl) override;
@@ -40,6 +51,7 @@ class PgWorkerStore final : public WorkerStore {
  private:
   PgPool& pool_;
   PgPool& lease_pool_;
+  const ClaimPolicy policy_;
 };
 
 // LISTEN on a dedicated connection (channel rms_tasks by default; rms_verifications too for

@@ -65,6 +65,8 @@ struct CredentialRecord {
   std::string access_key;      // for aksk
   std::string encrypted_secret_key;  // for aksk
   absl::Time created_at;
+  std::optional<absl::Time> expires_at;  // nullopt: never expires
+  std::optional<absl::Time> revoked_at;  // nullopt: not revoked
 };
 
 // What a verification found so far: keys compared and differences by kind.

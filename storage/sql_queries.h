@@ -33,7 +33,8 @@
 // Column order read by CredentialFromRow.
 #define RMS_SQL_CREDENTIAL_COLUMNS                                               \
   "id, project_id, kind, COALESCE(token_sha256, ''), COALESCE(access_key, ''), " \
-  "encrypted_secret_key, " RMS_SQL_MICROS("created_at")
+  "encrypted_secret_key, " RMS_SQL_MICROS("created_at") ", "                     \
+  RMS_SQL_MICROS("expires_at") ", " RMS_SQL_MICROS("revoked_at")
 
 // Column order read by VerificationFromRow.
 #define RMS_SQL_VERIFICATION_COLUMNS                                                          \
@@ -108,12 +109,23 @@ inline constexpr char kNotifyTask[] = "SELECT pg_notify($1, $2)";
   "((desired_state = 'running' AND status IN ('MIGRATING', 'FULLMIGRATING', 'INCRMIGEATING'))" \
   " OR status = 'TERMINATING') AND"                                                         \
   " (lease_owner = '' OR lease_expires_at IS NULL OR lease_expires_at <= now())"
-// $1 owner, $2 ttl in microseconds.
+// Key of the transaction-scoped advisory lock serialising task claims ("rms_clm" in ASCII), so
+// that each claim counts the leases the previous one took.
+inline constexpr int64_t kClaimLockKey = 0x726d735f636c6d;
+inline constexpr char kLockClaims[] = "SELECT pg_advisory_xact_lock($1)";
+// $1 owner, $2 ttl in microseconds, $3 live leases a project may hold (0 = no cap). Fair claims:
+// the project holding the fewest live leases first, then the task waiting longest (updated_at);
+// a project at its cap is skipped, except for a TERMINATING task (a stop is never held back).
 inline constexpr char kClaimTask[] =
     "UPDATE tasks SET lease_owner = $1, lease_epoch = lease_epoch + 1,"
     " lease_expires_at = now() + $2::bigint * interval '1 microsecond'"
-    " WHERE id = (SELECT id FROM tasks WHERE " RMS_SQL_TASK_WORKABLE
-    " ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " WHERE id = (SELECT t.id FROM tasks t LEFT JOIN"
+    " (SELECT project_id, count(*) AS running FROM tasks"
+    "  WHERE lease_owner <> '' AND lease_expires_at > now() GROUP BY project_id) r"
+    " ON r.project_id = t.project_id"
+    " WHERE " RMS_SQL_TASK_WORKABLE
+    " AND ($3::integer = 0 OR t.status = 'TERMINATING' OR COALESCE(r.running, 0) < $3::integer)"
+    " ORDER BY COALESCE(r.running, 0), t.updated_at, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)"
     " RETURNING " RMS_SQL_TASK_COLUMNS;
 // $1 id, $2 epoch, $3 ttl in microseconds.
 inline constexpr char kRenewLease[] =
@@ -219,14 +231,33 @@ inline constexpr char kListInstances[] = "SELECT " RMS_SQL_INSTANCE_COLUMNS
 inline constexpr char kDeleteInstance[] = "DELETE FROM instances WHERE project_id = $1 AND id = $2";
 
 // ---- credentials -------------------------------------------------------------------------------
+// $7 created_at, $8 expires_at in micros (NULL = now / never).
 inline constexpr char kInsertCredential[] =
     "INSERT INTO credentials (id, project_id, kind, token_sha256, access_key,"
-    " encrypted_secret_key, created_at) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6,"
-    " COALESCE(" RMS_SQL_FROM_MICROS("$7") ", now()))";
+    " encrypted_secret_key, created_at, expires_at) VALUES ($1, $2, $3, NULLIF($4, ''),"
+    " NULLIF($5, ''), $6, COALESCE(" RMS_SQL_FROM_MICROS("$7") ", now()),"
+    " " RMS_SQL_FROM_MICROS("$8") ")";
 inline constexpr char kSelectCredentialByToken[] =
     "SELECT " RMS_SQL_CREDENTIAL_COLUMNS " FROM credentials WHERE token_sha256 = $1";
 inline constexpr char kSelectCredentialByAccessKey[] =
     "SELECT " RMS_SQL_CREDENTIAL_COLUMNS " FROM credentials WHERE access_key = $1";
+inline constexpr char kListCredentials[] =
+    "SELECT " RMS_SQL_CREDENTIAL_COLUMNS
+    " FROM credentials WHERE project_id = $1 ORDER BY created_at, id";
+// $3: revoked_at in micros (NULL = now). A second revocation keeps the first time.
+inline constexpr char kRevokeCredential[] =
+    "UPDATE credentials SET revoked_at = COALESCE(revoked_at, " RMS_SQL_FROM_MICROS("$3") ","
+    " now()) WHERE project_id = $1 AND id = $2 RETURNING " RMS_SQL_CREDENTIAL_COLUMNS;
+
+// ---- seen AK/SK signatures (replay refusal) -----------------------------------------------------
+// $1 signature (lower-case hex), $2 forget_after in micros. No row back: seen before.
+inline constexpr char kRememberSignature[] =
+    "INSERT INTO seen_signatures (signature, forget_after)"
+    " VALUES ($1, " RMS_SQL_FROM_MICROS("$2") ") ON CONFLICT (signature) DO NOTHING"
+    " RETURNING 1";
+// $1: micros; rows whose forget_after is before it go.
+inline constexpr char kForgetSignatures[] =
+    "DELETE FROM seen_signatures WHERE forget_after < " RMS_SQL_FROM_MICROS("$1");
 
 // ---- embedded server bootstrap -----------------------------------------------------------------
 inline constexpr char kDatabaseExists[] = "SELECT 1 FROM pg_database WHERE datname = $1";

@@ -75,8 +75,12 @@ storage::TaskEvent CreationEvent(const storage::TaskRecord& task, std::string me
 MigrationApi::MigrationApi(storage::TaskStore& tasks, storage::InstanceStore& instances,
                            storage::VerificationStore& verifications,
                            const crypto::SecretBox& secrets, MigrationApiOptions options)
-    : tasks_(tasks), instances_(instances), verifications_(verifications), secrets_(secrets),
-      options_(std::move(options)) {}
+    : tasks_(tasks),
+      instances_(instances),
+      verifications_(verifications),
+      secrets_(secrets),
+      options_(std::move(options)),
+      sync_stop_slots_(options_.max_sync_stop_waits) {}
 
 absl::StatusOr<v1::CreateOnlineTaskResponse> MigrationApi::CreateOnlineTask(
     const v1::CreateOnlineTaskRequest& request) {

@@ -7,8 +7,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "rms/v1/migration.pb.h"
-#include "services/task_config/task_config.h"
+#include "services/api/wait_slots.h"
 #include "services/crypto/secret_box.h"
+#include "services/task_config/task_config.h"
 #include "storage/instance_store.h"
 #include "storage/task_store.h"
 #include "storage/verification_store.h"
@@ -24,6 +25,9 @@ using task_config::TaskConfigToJson;
 struct MigrationApiOptions {
   // How long SyncStopTask waits for a worker to drain before answering DCS.4134.
   absl::Duration sync_stop_timeout = absl::Seconds(60);
+  // SyncStopTask calls that may wait at once in this process (each parks a server thread);
+  // beyond that a sync-stop requests the stop and answers DCS.4134 at once if not yet stopped.
+  int max_sync_stop_waits = 4;
   // The wall clock (tests may pin it).
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
@@ -90,6 +94,7 @@ class MigrationApi {
   storage::VerificationStore& verifications_;
   const crypto::SecretBox& secrets_;
   MigrationApiOptions options_;
+  WaitSlots sync_stop_slots_;
 };
 
 }  // namespace rms::api

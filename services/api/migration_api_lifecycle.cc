@@ -46,6 +46,17 @@ absl::StatusOr<v1::TaskDetails> MigrationApi::StopTask(const v1::TaskIdRequest& 
 
 absl::StatusOr<v1::SyncStopResponse> MigrationApi::SyncStopTask(const v1::TaskIdRequest& request) {
   ASSIGN_OR_RETURN(v1::TaskDetails details, StopTask(request));
+  if (details.status() != v1::TERMINATING) return v1::SyncStopResponse();
+  // Each wait parks a server thread: beyond the limit, answer at once (the stop stays requested).
+  WaitSlots::Slot slot = sync_stop_slots_.TryAcquire();
+  if (!slot) {
+    return errors::WrongState(
+        "sync-stop", "TERMINATING",
+        absl::StrCat("a task that stops at once: ", options_.max_sync_stop_waits,
+                     " sync-stop calls are already waiting in this process;"
+                     " the stop is requested, poll the task until "
+                     "TERMINATED"));
+  }
   const absl::Time deadline = absl::Now() + options_.sync_stop_timeout;
   absl::Duration pause = absl::Milliseconds(20);
   while (details.status() == v1::TERMINATING) {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
 #include "services/auth/sdk_signing.h"
 #include "services/common/errors.h"
@@ -24,6 +25,12 @@ absl::optional<absl::string_view> Header(const SignableRequest& req, absl::strin
   auto it = req.headers.find(name);
   if (it == req.headers.end()) return absl::nullopt;
   return absl::StripAsciiWhitespace(it->second);
+}
+
+// GET and HEAD only read: the official signers add no nonce, so a client repeating the same
+// read within one second sends the same signature, legitimately (docs/authentication.md).
+bool IsSafeMethod(absl::string_view method) {
+  return absl::EqualsIgnoreCase(method, "GET") || absl::EqualsIgnoreCase(method, "HEAD");
 }
 
 // NOT_FOUND from the store becomes 401 with `reason`; other errors pass through.
@@ -56,8 +63,8 @@ absl::optional<absl::Time> ParseSdkDate(absl::string_view value) {
 }
 
 Authenticator::Authenticator(storage::CredentialStore& store, crypto::SecretBox& box,
-                             std::function<absl::Time()> clock)
-    : store_(store), box_(box), clock_(std::move(clock)) {}
+                             std::function<absl::Time()> clock, ReplayGuard* replay)
+    : store_(store), box_(box), clock_(std::move(clock)), replay_(replay) {}
 
 absl::StatusOr<Principal> Authenticator::Authenticate(const SignableRequest& req,
                                                       absl::string_view path_project_id) const {
@@ -86,7 +93,16 @@ absl::StatusOr<storage::CredentialRecord> Authenticator::CheckToken(absl::string
       store_.FindByTokenHash(crypto::Sha256Hex(token));
   if (!record.ok()) return LookupError(record.status(), "invalid token");
   if (record->kind != "token") return errors::Unauthenticated("invalid token");
+  RETURN_IF_ERROR(CheckUsable(*record));
   return record;
+}
+
+absl::Status Authenticator::CheckUsable(const storage::CredentialRecord& record) const {
+  if (record.revoked_at) return errors::Unauthenticated("the credential has been revoked");
+  if (record.expires_at && *record.expires_at <= clock_()) {
+    return errors::Unauthenticated("the credential has expired");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Authenticator::CheckDate(const SignableRequest& req,
@@ -119,9 +135,16 @@ absl::StatusOr<storage::CredentialRecord> Authenticator::CheckSignature(
   if (record->kind != "aksk") return errors::Unauthenticated(kBadAccessKey);
   ASSIGN_OR_RETURN(std::string sk, box_.Open(record->encrypted_secret_key));
   if (sk.empty()) return absl::InternalError("access key has no secret key");
-  std::string expected = Sign(sk, StringToSign(*Header(req, "x-sdk-date"), *canonical));
+  const absl::string_view sdk_date = *Header(req, "x-sdk-date");
+  std::string expected = Sign(sk, StringToSign(sdk_date, *canonical));
   if (!crypto::ConstantTimeEquals(expected, absl::AsciiStrToLower(auth->signature))) {
     return errors::Unauthenticated(kBadAccessKey);
+  }
+  RETURN_IF_ERROR(CheckUsable(*record));
+  if (replay_ != nullptr && !IsSafeMethod(req.method)) {
+    // CheckDate accepted the date, so it parses; past date + skew the date check refuses anyway.
+    const absl::Time forget_after = *ParseSdkDate(sdk_date) + kMaxClockSkew;
+    RETURN_IF_ERROR(replay_->CheckAndRemember(expected, forget_after, clock_()));
   }
   return record;
 }

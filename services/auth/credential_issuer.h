@@ -24,16 +24,19 @@ struct IssuedAccessKey {
   std::string secret_key;  // 40 characters A-Z a-z 0-9
 };
 
-// Creates a token credential for `project_id` at time `now` and returns its plaintext once.
-// INVALID_ARGUMENT if `project_id` is empty; store errors (e.g. ALREADY_EXISTS) pass through;
-// INTERNAL if the CSPRNG fails. Writes one row through CredentialStore::CreateCredential.
+// Creates a token credential for `project_id` at time `now` and returns its plaintext once. It
+// expires at now + `lifetime` (never when infinite). INVALID_ARGUMENT if `project_id` is empty
+// or `lifetime` is not positive; store errors (e.g. ALREADY_EXISTS) pass through; INTERNAL if
+// the CSPRNG fails. Writes one row through CredentialStore::CreateCredential.
 absl::StatusOr<IssuedToken> IssueToken(storage::CredentialStore& store,
-                                       absl::string_view project_id, absl::Time now);
+                                       absl::string_view project_id, absl::Time now,
+                                       absl::Duration lifetime = absl::InfiniteDuration());
 
 // Creates an AK/SK credential for `project_id` at time `now`; the SK is sealed with `box`.
-// Errors as for IssueToken, plus Seal's errors.
+// Lifetime and errors as for IssueToken, plus Seal's errors.
 absl::StatusOr<IssuedAccessKey> IssueAccessKey(storage::CredentialStore& store,
                                                const crypto::SecretBox& box,
-                                               absl::string_view project_id, absl::Time now);
+                                               absl::string_view project_id, absl::Time now,
+                                               absl::Duration lifetime = absl::InfiniteDuration());
 
 }  // namespace rms::auth

@@ -1,4 +1,4 @@
-// migrationd: parses the command line and runs the server or the credentials command.
+// migrationd: parses the command line and runs the server or a credentials command.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -6,6 +6,7 @@
 
 #include "services/common/log.h"
 #include "services/server/command_line.h"
+#include "services/server/credentials_commands.h"
 #include "services/server/migrationd.h"
 
 int main(int argc, char** argv) {
@@ -24,6 +25,12 @@ int main(int argc, char** argv) {
       return 0;
     case rms::server::Command::Kind::kCreateCredentials:
       status = rms::server::RunCreateCredentials(command->credentials, std::cout);
+      break;
+    case rms::server::Command::Kind::kListCredentials:
+      status = rms::server::RunListCredentials(command->credentials, std::cout);
+      break;
+    case rms::server::Command::Kind::kRevokeCredentials:
+      status = rms::server::RunRevokeCredentials(command->credentials, std::cout);
       break;
     case rms::server::Command::Kind::kServe:
       status = rms::server::RunServer(command->serve);

@@ -1,6 +1,7 @@
 // The migrationd command line: flags of the server and of `credentials create`.
 #include "services/server/command_line.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -9,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/api/string_fields.h"
+#include "services/common/status_macros.h"
+#include "services/server/duration_flag.h"
 
 namespace rms::server {
 namespace {
@@ -95,6 +98,61 @@ absl::Status CheckListen(const std::string& flag, const std::string& value) {
   return SplitHostPort(flag, value, &host, &port);
 }
 
+constexpr char kCredentialsUsage[] =
+    "usage: migrationd credentials create --project P [--aksk] [--expires-in DURATION] | "
+    "list --project P | revoke --project P CREDENTIAL_ID";
+
+// `credentials create|list|revoke ...` into command.kind and command.credentials.
+absl::Status ParseCredentialsCommand(const std::vector<std::string>& args, Command& command) {
+  const std::string verb = args.size() < 2 ? "" : args[1];
+  CredentialsOptions& c = command.credentials;
+  auto flags = DatabaseFlags(c.database);
+  flags["--project"] = [&c](const std::string& v) {
+    c.project_id = v;
+    return absl::OkStatus();
+  };
+  std::map<std::string, std::function<void()>> switches;
+  std::vector<std::string> rest(args.begin() + std::min<size_t>(args.size(), 2), args.end());
+  if (verb == "create") {
+    command.kind = Command::Kind::kCreateCredentials;
+    switches["--aksk"] = [&c] { c.aksk = true; };
+    flags["--expires-in"] = [&c](const std::string& v) -> absl::Status {
+      ASSIGN_OR_RETURN(c.expires_in, ParseDurationFlag("--expires-in", v, kMaxCredentialLifetime));
+      return absl::OkStatus();
+    };
+  } else if (verb == "list") {
+    command.kind = Command::Kind::kListCredentials;
+  } else if (verb == "revoke") {
+    command.kind = Command::Kind::kRevokeCredentials;
+    // The one positional argument: the credential id (anywhere among the flags).
+    for (size_t i = 0; i < rest.size(); ++i) {
+      const bool takes_value = flags.count(rest[i]) > 0;
+      if (absl::StartsWith(rest[i], "--")) {
+        i += takes_value ? 1 : 0;
+        continue;
+      }
+      if (!c.credential_id.empty()) return absl::InvalidArgumentError(kCredentialsUsage);
+      c.credential_id = rest[i];
+      rest.erase(rest.begin() + i);
+      --i;
+    }
+    if (!api::IsValidId(c.credential_id)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "revoke needs the credential_id that create or list printed; ", kCredentialsUsage));
+    }
+  } else {
+    return absl::InvalidArgumentError(kCredentialsUsage);
+  }
+  RETURN_IF_ERROR(ApplyFlags(rest, 0, flags, switches));
+  if (c.project_id.empty()) return absl::InvalidArgumentError("--project is required");
+  if (!api::IsValidId(c.project_id)) {
+    return absl::InvalidArgumentError(
+        "--project needs 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or "
+        "digit");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status SplitHostPort(const std::string& flag, const std::string& value, std::string* host,
@@ -120,27 +178,7 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
     return command;
   }
   if (!args.empty() && args[0] == "credentials") {
-    if (args.size() < 2 || args[1] != "create") {
-      return absl::InvalidArgumentError(
-          "usage: migrationd credentials create --project P [--aksk]");
-    }
-    command.kind = Command::Kind::kCreateCredentials;
-    CredentialsOptions& c = command.credentials;
-    auto flags = DatabaseFlags(c.database);
-    flags["--project"] = [&c](const std::string& v) {
-      c.project_id = v;
-      return absl::OkStatus();
-    };
-    if (absl::Status s = ApplyFlags(args, 2, flags, {{"--aksk", [&c] { c.aksk = true; }}});
-        !s.ok()) {
-      return s;
-    }
-    if (c.project_id.empty()) return absl::InvalidArgumentError("--project is required");
-    if (!api::IsValidId(c.project_id)) {
-      return absl::InvalidArgumentError(
-          "--project needs 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or "
-          "digit");
-    }
+    RETURN_IF_ERROR(ParseCredentialsCommand(args, command));
     return command;
   }
   ServerOptions& o = command.serve;
@@ -168,6 +206,9 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
     return ParseInt("--worker-memory-mb", v, 16, 1 << 24, &o.worker_memory_mb);
   };
   flags["--import-dir"] = [&o](const std::string& v) { o.import_dir = v; return absl::OkStatus(); };
+  flags["--max-running-per-project"] = [&o](const std::string& v) {
+    return ParseInt("--max-running-per-project", v, 0, 1 << 20, &o.max_running_per_project);
+  };
   flags["--ready-file"] = [&o](const std::string& v) {
     o.ready_file = v;
     return absl::OkStatus();
@@ -182,15 +223,21 @@ const char* Usage() {
              [--http-listen HOST:PORT] [--grpc-listen HOST:PORT] [--metrics-listen HOST:PORT]
              [--roles api,worker] [--workers N] [--import-dir DIR] [--ready-file PATH]
              [--max-command-mb N] [--max-transaction-mb N] [--worker-memory-mb N]
-  migrationd credentials create --project P [--aksk] [--data-dir DIR] [--database-url URL]
-             [--key-file PATH]
+             [--max-running-per-project N]
+  migrationd credentials create --project P [--aksk] [--expires-in DURATION]
+  migrationd credentials list --project P
+  migrationd credentials revoke --project P CREDENTIAL_ID
+             (each credentials command also takes [--data-dir DIR] [--database-url URL]
+             [--key-file PATH])
 
 defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is not given;
           the environment variable RMS_DATABASE_URL, when set, is the default --database-url),
           --key-file <data-dir>/secret.key, --http-listen 127.0.0.1:8080,
           --grpc-listen 127.0.0.1:9090, --metrics-listen 127.0.0.1:9464, --roles api,worker,
           --workers 2, --import-dir <data-dir>/import, --max-command-mb 1024,
-          --max-transaction-mb 1024, --worker-memory-mb 2048 (shared by all --workers).
+          --max-transaction-mb 1024, --worker-memory-mb 2048 (shared by all --workers),
+          --max-running-per-project 0 (no cap). --expires-in takes N followed by s, m, h or d
+          (30m, 12h, 90d; at most 3650d); without it a credential never expires.
           Port 0 picks a free port (see --ready-file).
 )";
 }

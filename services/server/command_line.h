@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace rms::server {
 
@@ -31,16 +32,25 @@ struct ServerOptions {
   int worker_memory_mb = 2048;
   std::string import_dir;  // "" = <data_dir>/import; backup files are read only from here
   std::string ready_file;  // written (JSON with the bound ports) once everything listens
+  int max_running_per_project = 0;  // leased tasks a project may hold at once; 0 = no cap
 };
 
 struct CredentialsOptions {
   DatabaseOptions database;
   std::string project_id;
-  bool aksk = false;
+  bool aksk = false;                                     // create
+  absl::Duration expires_in = absl::InfiniteDuration();  // create: --expires-in
+  std::string credential_id;                             // revoke
 };
 
 struct Command {
-  enum class Kind { kServe, kCreateCredentials, kHelp } kind = Kind::kServe;
+  enum class Kind {
+    kServe,
+    kCreateCredentials,
+    kListCredentials,
+    kRevokeCredentials,
+    kHelp
+  } kind = Kind::kServe;
   ServerOptions serve;
   CredentialsOptions credentials;
 };

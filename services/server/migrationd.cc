@@ -1,4 +1,4 @@
-// The two things the migrationd binary does: serve (API and worker roles) and create credentials.
+// The server of migrationd: the API and worker roles, until SIGTERM.
 #include "services/server/migrationd.h"
 
 #include <signal.h>
@@ -6,7 +6,6 @@
 
 #include <fstream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -14,7 +13,6 @@
 #include "prometheus/registry.h"
 #include "services/api/migration_api.h"
 #include "services/auth/authenticator.h"
-#include "services/auth/credential_issuer.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/engine/io/memory_budget.h"
@@ -30,6 +28,7 @@
 #include "services/server/service_state.h"
 #include "services/server/worker_role.h"
 #include "services/worker/verification_runner.h"
+#include "storage/pg_signature_ledger.h"
 #include "storage/pg_verification_store.h"
 #include "storage/schema_migrator.h"
 
@@ -137,7 +136,10 @@ absl::Status RunServer(const ServerOptions& options) {
   exposer->RegisterCollectable(process_metrics);
 
   api::MigrationApi api(state->store(), state->store(), verification_store, state->secrets());
-  auth::Authenticator authenticator(state->store(), state->secrets(), [] { return absl::Now(); });
+  storage::PgSignatureLedger signature_ledger(state->store().pool());
+  auth::ReplayGuard replay_guard(&signature_ledger);
+  auth::Authenticator authenticator(
+      state->store(), state->secrets(), [] { return absl::Now(); }, &replay_guard);
   gateway::Router router;
   AddHealthRoutes(router, probe);
   gateway::AddApiRoutes(router, api);
@@ -176,9 +178,11 @@ absl::Status RunServer(const ServerOptions& options) {
           });
       return worker::MakeVerificationWork(verification_store, runner, verify_options.lease_ttl);
     };
-    ASSIGN_OR_RETURN(workers, WorkerRole::Start(state->store().pool().url(), options.workers,
-                                                state->secrets(), import_dir, limits,
-                                                WorkerIdentity(), verification_work));
+    ASSIGN_OR_RETURN(
+        workers, WorkerRole::Start(state->store().pool().url(), options.workers, state->secrets(),
+                                   import_dir, limits, WorkerIdentity(),
+                                   storage::ClaimPolicy{options.max_running_per_project},
+                                   verification_work));
   }
   health::HealthMonitor monitor(
       probe,
@@ -195,25 +199,6 @@ absl::Status RunServer(const ServerOptions& options) {
   if (workers) workers->Stop();  // running tasks keep their status and release their leases
   http.Stop();
   if (grpc_server) grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  return absl::OkStatus();
-}
-
-absl::Status RunCreateCredentials(const CredentialsOptions& options, std::ostream& out) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ServiceState> state,
-                   ServiceState::Open(options.database, /*attach_if_running=*/true));
-  nlohmann::json printed{{"project_id", options.project_id}};
-  if (options.aksk) {
-    ASSIGN_OR_RETURN(auth::IssuedAccessKey key,
-                     auth::IssueAccessKey(state->store(), state->secrets(), options.project_id,
-                                          absl::Now()));
-    printed["access_key"] = key.access_key;
-    printed["secret_key"] = key.secret_key;
-  } else {
-    ASSIGN_OR_RETURN(auth::IssuedToken token,
-                     auth::IssueToken(state->store(), options.project_id, absl::Now()));
-    printed["token"] = token.token;
-  }
-  out << printed.dump() << std::endl;
   return absl::OkStatus();
 }
 

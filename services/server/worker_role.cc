@@ -20,14 +20,15 @@ storage::PgBounds Bounds(absl::Duration call_timeout) {
 absl::StatusOr<std::unique_ptr<WorkerRole>> WorkerRole::Start(
     const std::string& database_url, int slots, const crypto::SecretBox& secrets,
     std::string import_dir, worker::EngineLimits limits, std::string owner_prefix,
-    const VerificationWorkFactory& verification_work) {
+    storage::ClaimPolicy claim_policy, const VerificationWorkFactory& verification_work) {
   std::unique_ptr<WorkerRole> role(new WorkerRole());
   worker::WorkerPoolOptions options{slots, std::move(owner_prefix), {}, absl::Seconds(5)};
   ASSIGN_OR_RETURN(role->pool_,
                    storage::PgPool::Create(database_url, slots + 1, Bounds(absl::Seconds(10))));
   ASSIGN_OR_RETURN(role->lease_pool_,
                    storage::PgPool::Create(database_url, slots, Bounds(options.lease.ttl / 3)));
-  role->store_ = std::make_unique<storage::PgWorkerStore>(*role->pool_, *role->lease_pool_);
+  role->store_ =
+      std::make_unique<storage::PgWorkerStore>(*role->pool_, *role->lease_pool_, claim_policy);
   role->workers_ = std::make_unique<worker::WorkerPool>(
       *role->store_, role->pool_->url(),
       worker::MakeJobFactory(*role->store_, secrets, std::move(import_dir), limits),

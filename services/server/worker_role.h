@@ -25,11 +25,12 @@ class WorkerRole {
       std::function<worker::VerificationWork(storage::WorkerStore& worker_store)>;
 
   // Starts `slots` task slots on `database_url` (online migrations under `limits`, whose budget
-  // must outlive the role), and a verification slot when
+  // must outlive the role; claims under `claim_policy`), and a verification slot when
   // `verification_work` is set.
   static absl::StatusOr<std::unique_ptr<WorkerRole>> Start(
       const std::string& database_url, int slots, const crypto::SecretBox& secrets,
       std::string import_dir, worker::EngineLimits limits, std::string owner_prefix,
+      storage::ClaimPolicy claim_policy,
       const VerificationWorkFactory& verification_work = nullptr);
   ~WorkerRole();
   // Running tasks keep their status and release their leases.

@@ -51,7 +51,7 @@ TEST_F(PgDatabaseTest, MigrationsApplyOnceAndSecondRunChangesNothing) {
   const std::string count_tables =
       "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'";
   int64_t tables = QueryInt(db_url(), count_tables);
-  EXPECT_EQ(tables, 7);  // six tables (0004 added verifications) + schema_migrations
+  EXPECT_EQ(tables, 8);  // seven tables (0005 added seen_signatures) + schema_migrations
 
   absl::StatusOr<std::vector<int>> second = ApplyBuiltinMigrations(*pool);
   ASSERT_TRUE(second.ok()) << second.status();

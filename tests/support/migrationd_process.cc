@@ -230,18 +230,25 @@ void MigrationdProcess::StopOrphanedPostgres() const {
 
 absl::StatusOr<Credentials> MigrationdProcess::CreateCredentials(const std::string& project,
                                                                  bool aksk) {
-  std::vector<std::string> args = {MigrationdBinary(), "credentials", "create", "--project",
-                                   project};
+  std::vector<std::string> args = {"create", "--project", project};
   if (aksk) args.push_back("--aksk");
-  for (const std::string& flag : DatabaseFlags()) args.push_back(flag);
-  absl::StatusOr<std::string> output = RunAndCapture(args, log_path_);
+  absl::StatusOr<std::string> output = RunCredentialsCommand(args);
   if (!output.ok()) return output.status();
   nlohmann::json printed = nlohmann::json::parse(*output, nullptr, false);
   if (!printed.is_object() || printed.value("project_id", "") != project) {
     return absl::InternalError(absl::StrCat("unexpected credentials output: ", *output));
   }
-  return Credentials{printed.value("project_id", ""), printed.value("token", ""),
-                     printed.value("access_key", ""), printed.value("secret_key", "")};
+  return Credentials{printed.value("project_id", ""), printed.value("credential_id", ""),
+                     printed.value("token", ""), printed.value("access_key", ""),
+                     printed.value("secret_key", "")};
+}
+
+absl::StatusOr<std::string> MigrationdProcess::RunCredentialsCommand(
+    const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {MigrationdBinary(), "credentials"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  for (const std::string& flag : DatabaseFlags()) argv.push_back(flag);
+  return RunAndCapture(argv, log_path_);
 }
 
 std::string MigrationdProcess::ReadLog() const { return ReadFileOrEmpty(log_path_); }

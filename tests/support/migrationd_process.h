@@ -34,6 +34,7 @@ class TempDir {
 // The output of `migrationd credentials create`.
 struct Credentials {
   std::string project_id;
+  std::string credential_id;
   std::string token;       // set for a token
   std::string access_key;  // set for --aksk
   std::string secret_key;  // set for --aksk
@@ -63,6 +64,9 @@ class MigrationdProcess {
 
   // Runs `migrationd credentials create --project P [--aksk]` on the same data dir / database.
   absl::StatusOr<Credentials> CreateCredentials(const std::string& project, bool aksk = false);
+  // Runs `migrationd credentials <args...>` on the same data dir / database and returns its
+  // stdout; INTERNAL when it exits non-zero (its stderr is in the log).
+  absl::StatusOr<std::string> RunCredentialsCommand(const std::vector<std::string>& args);
 
   pid_t pid() const { return pid_; }
   bool running() const { return !exit_status_.has_value(); }

@@ -126,11 +126,14 @@ async function expectOk(name, signed, check) {
   return res.json;
 }
 
-async function expect401(name, signed, mutate) {
+async function expect401(name, signed, mutate, messagePart) {
   const res = await send(signed, mutate);
   const code = res.json && res.json.error_code;
   if (res.status !== 401 || code !== 'DCS.4010') {
     fail(`${name}: expected HTTP 401 with error_code DCS.4010, got HTTP ${res.status}\n${describe(signed, res)}`);
+  }
+  if (messagePart && !res.json.error_msg.includes(messagePart)) {
+    fail(`${name}: expected an error_msg with '${messagePart}'\n${describe(signed, res)}`);
   }
   console.log(`ok   ${name}: HTTP 401 DCS.4010 (${res.json.error_msg})`);
 }
@@ -202,6 +205,19 @@ async function main() {
     method: 'GET', url: '/v2/{project_id}/migration-tasks', queryParams: listQuery,
     headers: { 'X-Sdk-Date': sdkDate(0) },
   }));
+
+  // Replays (docs/authentication.md, "Replay rule"): the SDK adds no nonce, so the same signed
+  // change sent twice carries the same signature; the second is refused. Reads may repeat.
+  const once = await signWithSdk({
+    method: 'POST', url: '/v2/{project_id}/migration/instance', data: { name: `task-${suffix}r` },
+  });
+  await expectOk('signed create sent once', once);
+  await expect401('the same signed create sent again (replay)', once, undefined, 'replayed');
+  const read = await signWithSdk({
+    method: 'GET', url: '/v2/{project_id}/migration-tasks', queryParams: listQuery,
+  });
+  await expectOk('signed list sent once', read);
+  await expectOk('the same signed list sent again (reads may repeat)', read);
 
   // Negative cases: all must be 401 DCS.4010.
   const createReq = (extra = {}) => signWithSdk({

@@ -31,6 +31,27 @@ class InMemoryCredentialStore : public storage::CredentialStore {
     return Find([&](const auto& row) { return row.access_key == access_key; });
   }
 
+  absl::StatusOr<std::vector<storage::CredentialRecord>> ListCredentials(
+      absl::string_view project_id) override {
+    if (!fail_with_.ok()) return fail_with_;
+    std::vector<storage::CredentialRecord> out;
+    for (const storage::CredentialRecord& row : rows_) {
+      if (row.project_id == project_id) out.push_back(row);
+    }
+    return out;
+  }
+  absl::StatusOr<storage::CredentialRecord> RevokeCredential(absl::string_view project_id,
+                                                             absl::string_view credential_id,
+                                                             absl::Time now) override {
+    if (!fail_with_.ok()) return fail_with_;
+    for (storage::CredentialRecord& row : rows_) {
+      if (row.project_id != project_id || row.id != credential_id) continue;
+      if (!row.revoked_at) row.revoked_at = now;
+      return row;
+    }
+    return absl::NotFoundError("no such credential");
+  }
+
   // Every call fails with `status` from now on (OK restores normal behaviour).
   void FailWithForTest(absl::Status status) { fail_with_ = std::move(status); }
   const std::vector<storage::CredentialRecord>& rows() const { return rows_; }

@@ -51,6 +51,63 @@ TEST(CommandLineTest, CredentialsCommand) {
   EXPECT_FALSE(ParseCommandLine({"credentials", "delete", "--project", "p"}).ok());
 }
 
+TEST(CommandLineTest, CredentialsListAndRevoke) {
+  auto list = ParseCommandLine({"credentials", "list", "--project", "p1"});
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ(list->kind, Command::Kind::kListCredentials);
+  EXPECT_EQ(list->credentials.project_id, "p1");
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"credentials", "revoke", "--project", "p1", "c0ffee"},
+        {"credentials", "revoke", "c0ffee", "--project=p1"},
+        {"credentials", "revoke", "--data-dir", "/d", "c0ffee", "--project", "p1"}}) {
+    auto revoke = ParseCommandLine(args);
+    ASSERT_TRUE(revoke.ok()) << revoke.status();
+    EXPECT_EQ(revoke->kind, Command::Kind::kRevokeCredentials);
+    EXPECT_EQ(revoke->credentials.credential_id, "c0ffee");
+    EXPECT_EQ(revoke->credentials.project_id, "p1");
+  }
+  EXPECT_FALSE(ParseCommandLine({"credentials", "revoke", "--project", "p1"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"credentials", "revoke", "--project", "p1", "a", "b"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"credentials", "list"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"credentials", "list", "--project", "p1", "--aksk"}).ok());
+}
+
+TEST(CommandLineTest, ExpiresInIsParsedStrictly) {
+  auto none = ParseCommandLine({"credentials", "create", "--project", "p1"});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->credentials.expires_in, absl::InfiniteDuration());
+  const std::vector<std::pair<std::string, absl::Duration>> good = {
+      {"30m", absl::Minutes(30)},
+      {"12h", absl::Hours(12)},
+      {"90d", absl::Hours(90 * 24)},
+      {"45s", absl::Seconds(45)},
+      {"3650d", absl::Hours(3650 * 24)}};
+  for (const auto& [text, duration] : good) {
+    auto command =
+        ParseCommandLine({"credentials", "create", "--project", "p1", "--expires-in", text});
+    ASSERT_TRUE(command.ok()) << text << ": " << command.status();
+    EXPECT_EQ(command->credentials.expires_in, duration) << text;
+  }
+  for (const char* bad : {"", "0m", "05m", "1.5h", "10", "h", "-1h", "+1h", "1h30m", "3651d", "12H",
+                          " 1h", "1h ", "1w", "99999999999d"}) {
+    auto command =
+        ParseCommandLine({"credentials", "create", "--project", "p1", "--expires-in", bad});
+    ASSERT_FALSE(command.ok()) << "'" << bad << "'";
+    EXPECT_NE(command.status().message().find("--expires-in needs"), absl::string_view::npos)
+        << command.status();
+  }
+}
+
+TEST(CommandLineTest, MaxRunningPerProject) {
+  auto defaults = ParseCommandLine({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->serve.max_running_per_project, 0);
+  auto capped = ParseCommandLine({"--max-running-per-project", "3"});
+  ASSERT_TRUE(capped.ok());
+  EXPECT_EQ(capped->serve.max_running_per_project, 3);
+  EXPECT_FALSE(ParseCommandLine({"--max-running-per-project", "-1"}).ok());
+}
+
 TEST(CommandLineTest, RejectsBadFlagsWithTheirNames) {
   for (std::vector<std::string> args :
        {std::vector<std::string>{"--bogus"}, {"--workers", "x"}, {"--roles", "api,cook"},
