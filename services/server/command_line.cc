@@ -172,7 +172,21 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
     o.ready_file = v;
     return absl::OkStatus();
   };
+  flags["--http-max-connections"] = [&o](const std::string& v) {
+    return ParseInt("--http-max-connections", v, 1, 65536, &o.http_max_connections);
+  };
+  flags["--tls-cert-file"] = [&o](const std::string& v) {
+    o.tls_cert_file = v;
+    return absl::OkStatus();
+  };
+  flags["--tls-key-file"] = [&o](const std::string& v) {
+    o.tls_key_file = v;
+    return absl::OkStatus();
+  };
   if (absl::Status s = ApplyFlags(args, 0, flags, {}); !s.ok()) return s;
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls-cert-file and --tls-key-file go together");
+  }
   return command;
 }
 
@@ -182,6 +196,7 @@ const char* Usage() {
              [--http-listen HOST:PORT] [--grpc-listen HOST:PORT] [--metrics-listen HOST:PORT]
              [--roles api,worker] [--workers N] [--import-dir DIR] [--ready-file PATH]
              [--max-command-mb N] [--max-transaction-mb N] [--worker-memory-mb N]
+             [--http-max-connections N] [--tls-cert-file PEM --tls-key-file PEM]
   migrationd credentials create --project P [--aksk] [--data-dir DIR] [--database-url URL]
              [--key-file PATH]
 
@@ -190,7 +205,9 @@ defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is 
           --key-file <data-dir>/secret.key, --http-listen 127.0.0.1:8080,
           --grpc-listen 127.0.0.1:9090, --metrics-listen 127.0.0.1:9464, --roles api,worker,
           --workers 2, --import-dir <data-dir>/import, --max-command-mb 1024,
-          --max-transaction-mb 1024, --worker-memory-mb 2048 (shared by all --workers).
+          --max-transaction-mb 1024, --worker-memory-mb 2048 (shared by all --workers),
+          --http-max-connections 256; no TLS (with both TLS files, REST is HTTPS only and gRPC
+          uses TLS, with the same certificate chain and key; see docs/tls.md).
           Port 0 picks a free port (see --ready-file).
 )";
 }
