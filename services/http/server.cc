@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "services/common/errors.h"
 #include "services/common/status_macros.h"
 #include "services/http/listen_socket.h"
@@ -40,7 +42,13 @@ void Server::AcceptLoop() {
     Reap();
     if (stopping_.load() || !(fds[0].revents & POLLIN)) continue;
     const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd >= 0) Admit(fd);
+    if (fd >= 0) {
+      Admit(fd);
+    } else if (errno == EMFILE || errno == ENFILE) {
+      // Out of descriptors: the pending connection stays queued; wait instead of spinning.
+      pollfd wake{wake_fds_[0], POLLIN, 0};
+      poll(&wake, 1, 100);
+    }
   }
 }
 
