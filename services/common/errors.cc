@@ -12,7 +12,7 @@ namespace {
 constexpr absl::string_view kPayloadUrl = "type.rms/dcs-error-code";
 using C = absl::StatusCode;
 
-constexpr std::array<CatalogueEntry, 22> kCatalogue = {{
+constexpr std::array<CatalogueEntry, 28> kCatalogue = {{
     {"DCS.4133", 404, C::kNotFound, "the migration task does not exist"},
     {"DCS.4000", 400, C::kInvalidArgument, "request body is not valid JSON, or too large"},
     {"DCS.4001", 400, C::kInvalidArgument, "a mandatory field is missing"},
@@ -33,9 +33,16 @@ constexpr std::array<CatalogueEntry, 22> kCatalogue = {{
     {"DCS.4040", 404, C::kUnimplemented, "no such route"},
     {"DCS.4010", 401, C::kUnauthenticated, "invalid or missing credentials"},
     {"DCS.4030", 403, C::kPermissionDenied, "credentials of another project"},
+    {"DCS.4408", 408, C::kDeadlineExceeded, "the request did not arrive within its timeout"},
+    {"DCS.4413", 413, C::kResourceExhausted, "the body (or its decoded form) exceeds 1 MiB"},
+    {"DCS.4414", 414, C::kInvalidArgument, "the request line exceeds 8 KiB"},
+    {"DCS.4415", 415, C::kInvalidArgument, "an unsupported Content-Encoding"},
+    {"DCS.4431", 431, C::kInvalidArgument,
+     "the header section is too large or has too many fields"},
     {"DCS.5000", 500, C::kInternal, "unexpected internal error"},
     {"DCS.5030", 500, C::kUnavailable, "the database is unreachable"},
     {"DCS.5031", 503, C::kUnavailable, "the service is not ready"},
+    {"DCS.5032", 503, C::kUnavailable, "too many open connections"},
 }};
 
 }  // namespace
@@ -76,8 +83,8 @@ absl::Status WrongType(absl::string_view field, absl::string_view expected) {
   return Make("DCS.4002", absl::StrCat("field '", field, "' must be ", expected));
 }
 absl::Status BadValue(absl::string_view field, absl::string_view allowed) {
-  return Make("DCS.4002", absl::StrCat("field '", field, "' has an invalid value; allowed: ",
-                                       allowed));
+  return Make("DCS.4002",
+              absl::StrCat("field '", field, "' has an invalid value; allowed: ", allowed));
 }
 absl::Status UnknownField(absl::string_view field) {
   return Make("DCS.4003", absl::StrCat("unknown field '", field, "'"));
@@ -105,8 +112,8 @@ absl::Status WrongState(absl::string_view operation, absl::string_view status,
                                        "; allowed in: ", allowed));
 }
 absl::Status DeleteRunning(absl::string_view task_id, absl::string_view status) {
-  return Make("DCS.4135", absl::StrCat("task ", task_id, " is ", status,
-                                       "; stop it before deleting it"));
+  return Make("DCS.4135",
+              absl::StrCat("task ", task_id, " is ", status, "; stop it before deleting it"));
 }
 absl::Status InstanceNotFound(absl::string_view instance_id) {
   return Make("DCS.4136", absl::StrCat("instance ", instance_id, " does not exist"));
@@ -134,6 +141,27 @@ absl::Status Internal() {
 }
 absl::Status NotReady(absl::string_view reason) {
   return Make("DCS.5031", absl::StrCat("not ready: ", reason));
+}
+
+absl::Status MalformedHttp(absl::string_view detail) {
+  return Make("DCS.4000", absl::StrCat("malformed HTTP request: ", detail));
+}
+absl::Status RequestTimeout(absl::string_view part) {
+  return Make("DCS.4408", absl::StrCat("the request ", part, " did not arrive in time"));
+}
+absl::Status BodyTooLarge(absl::string_view detail) {
+  return Make("DCS.4413", absl::StrCat("the body is larger than 1 MiB", detail));
+}
+absl::Status UriTooLong() { return Make("DCS.4414", "the request line is longer than 8 KiB"); }
+absl::Status UnsupportedEncoding(absl::string_view encoding) {
+  return Make("DCS.4415", absl::StrCat("unsupported Content-Encoding '", encoding,
+                                       "'; supported: gzip, deflate, identity"));
+}
+absl::Status HeadersTooLarge(absl::string_view detail) {
+  return Make("DCS.4431", absl::StrCat("request header fields too large: ", detail));
+}
+absl::Status TooManyConnections() {
+  return Make("DCS.5032", "too many open connections; retry later");
 }
 
 absl::Status DatabaseUnavailable() {

@@ -73,9 +73,12 @@ EnvLookup ProcessEnvironment() {
 
 absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text) {
   absl::string_view rest = text;
+  bool tls = false;
   if (size_t scheme = rest.find("://"); scheme != absl::string_view::npos) {
-    if (!absl::EqualsIgnoreCase(rest.substr(0, scheme), "http")) {
-      return UsageError(absl::StrCat("endpoint '", text, "': only http:// is supported"));
+    tls = absl::EqualsIgnoreCase(rest.substr(0, scheme), "https");
+    if (!tls && !absl::EqualsIgnoreCase(rest.substr(0, scheme), "http")) {
+      return UsageError(
+          absl::StrCat("endpoint '", text, "': only http:// and https:// are supported"));
     }
     rest.remove_prefix(scheme + 3);
   }
@@ -84,6 +87,8 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text) {
     return UsageError(absl::StrCat("endpoint '", text, "': expected http://HOST[:PORT]"));
   }
   Endpoint out;
+  out.tls = tls;
+  out.port = tls ? 443 : 80;
   const size_t bracket = rest.rfind(']');
   const size_t colon = rest.rfind(':');
   const bool has_port =
@@ -102,9 +107,9 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text) {
 }
 
 const FlagSpec& GlobalFlags() {
-  static const FlagSpec* spec =
-      new FlagSpec{{"--endpoint", "--project", "--token", "--access-key", "--secret-key-env"},
-                   {"--json", "--help", "-h"}};
+  static const FlagSpec* spec = new FlagSpec{
+      {"--endpoint", "--project", "--token", "--access-key", "--secret-key-env", "--ca-file"},
+      {"--json", "--help", "-h"}};
   return *spec;
 }
 
@@ -116,6 +121,7 @@ absl::StatusOr<ConnectionOptions> ResolveConnection(const ParsedArgs& args, cons
   out.project = Resolve(args, "--project", env, "RMS_PROJECT").value;
   if (out.project.empty()) return UsageError("no project: set --project or RMS_PROJECT");
   RETURN_IF_ERROR(ResolveCredentials(args, env, out));
+  out.ca_file = Resolve(args, "--ca-file", env, "RMS_CA_FILE").value;
   return out;
 }
 

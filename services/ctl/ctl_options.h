@@ -19,16 +19,17 @@ EnvLookup ProcessEnvironment();
 
 constexpr char kDefaultEndpoint[] = "http://127.0.0.1:8080";
 
-// An http:// endpoint.
+// An http:// or https:// endpoint.
 struct Endpoint {
   std::string host;
   int port = 80;
   std::string authority;  // "host:port" ("[::1]:8080"): the Host header
-  std::string Url() const { return "http://" + authority; }
+  bool tls = false;       // https://
+  std::string Url() const { return (tls ? "https://" : "http://") + authority; }
 };
 
-// Parses "http://HOST[:PORT][/]" or "HOST:PORT" ("[::1]:8080" for IPv6). UsageError for another
-// scheme (only plain http is supported), a path, or a bad port.
+// Parses "http://HOST[:PORT][/]", "https://HOST[:PORT][/]" (port 443 by default) or
+// "HOST:PORT" ("[::1]:8080" for IPv6). UsageError for another scheme, a path, or a bad port.
 absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text);
 
 // How to reach and authenticate to the API. Exactly one of `token` and `access_key` is set;
@@ -39,14 +40,16 @@ struct ConnectionOptions {
   std::string token;
   std::string access_key;
   std::string secret_key;
+  std::string ca_file;  // https: PEM file of the CA to trust ("" = the system's)
 };
 
-// The flags every command accepts: --endpoint --project --token --access-key --secret-key-env,
-// switches --json --help -h.
+// The flags every command accepts: --endpoint --project --token --access-key --secret-key-env
+// --ca-file, switches --json --help -h.
 const FlagSpec& GlobalFlags();
 
 // Resolves each option from its flag, else its variable (RMS_ENDPOINT, RMS_PROJECT, RMS_TOKEN,
-// RMS_ACCESS_KEY, RMS_SECRET_KEY or the variable --secret-key-env names), else the default.
+// RMS_ACCESS_KEY, RMS_SECRET_KEY or the variable --secret-key-env names, RMS_CA_FILE), else the
+// default.
 // A token and an access key from the same level are ambiguous; from different levels the flag
 // wins. UsageError: no project, no credentials, an access key without a secret key, an unset
 // --secret-key-env variable, a bad endpoint.

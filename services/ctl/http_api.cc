@@ -1,4 +1,4 @@
-// The Api over plain HTTP with cpp-httplib.
+// The Api over HTTP or HTTPS with cpp-httplib.
 #include "services/ctl/http_api.h"
 
 #include <httplib.h>
@@ -35,7 +35,12 @@ httplib::Result Send(httplib::Client& client, const ApiRequest& request,
 absl::StatusOr<Json> HttpApi::Call(const ApiRequest& request) {
   ASSIGN_OR_RETURN(HeaderList auth, AuthHeaders(connection_, request, absl::Now()));
   httplib::Headers headers(auth.begin(), auth.end());
-  httplib::Client client(connection_.endpoint.host, connection_.endpoint.port);
+  const Endpoint& endpoint = connection_.endpoint;
+  httplib::Client client(absl::StrCat(endpoint.tls ? "https://" : "http://", endpoint.authority));
+  if (endpoint.tls) {
+    client.enable_server_certificate_verification(true);
+    if (!connection_.ca_file.empty()) client.set_ca_cert_path(connection_.ca_file.c_str());
+  }
   client.set_url_encode(false);  // the target is encoded already, exactly as it was signed
   const int64_t seconds = absl::ToInt64Seconds(timeout_);
   client.set_connection_timeout(10);

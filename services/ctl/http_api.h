@@ -1,4 +1,4 @@
-// HttpApi: the Api over plain HTTP (cpp-httplib), one connection per request.
+// HttpApi: the Api over HTTP or HTTPS (cpp-httplib), one connection per request.
 #pragma once
 
 #include <memory>

@@ -1,50 +1,45 @@
-// HttpGateway: the REST server (cpp-httplib): request ids, size cap, routing, authentication,
-// error bodies, access log and metrics around the routes of api_routes.h.
+// HttpGateway: the REST server (services/http): request ids, routing, authentication, error
+// bodies, access log and metrics around the routes of api_routes.h.
 #pragma once
 
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "services/auth/authenticator.h"
 #include "services/gateway/router.h"
+#include "services/http/http_message.h"
+#include "services/http/server.h"
 #include "services/metrics/api_metrics.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace rms::gateway {
 
-inline constexpr size_t kMaxBodyBytes = 1 << 20;  // larger bodies: 400 DCS.4000
+inline constexpr size_t kMaxBodyBytes = 1 << 20;  // larger bodies: 413 DCS.4413
 
 class HttpGateway {
  public:
-  // All references must outlive the gateway.
+  // All references must outlive the gateway. `options` sets limits, the connection cap and TLS;
+  // its body limit is always kMaxBodyBytes.
   HttpGateway(const Router& router, const auth::Authenticator& authenticator,
-              metrics::ApiMetrics& metrics);
+              metrics::ApiMetrics& metrics, http::ServerOptions options = {});
   ~HttpGateway();
 
-  // Binds host:port (port 0 = any free port) and serves on a background thread.
-  // UNAVAILABLE if the address cannot be bound.
+  // Binds host:port (port 0 = any free port) and serves on background threads.
+  // UNAVAILABLE if the address cannot be bound; INVALID_ARGUMENT if the TLS files are unusable.
   absl::Status Start(const std::string& host, int port);
   // The bound port (after Start).
-  int port() const { return port_; }
-  // Stops accepting; requests in flight finish; joins the serving thread. Idempotent.
+  int port() const { return server_.port(); }
+  // Stops accepting; requests in flight finish; joins the serving threads. Idempotent.
   void Stop();
 
  private:
-  void Handle(const httplib::Request& req, httplib::Response& res);
+  http::Response Handle(const http::Request& req);
+  http::Response Reject(const absl::Status& status);
 
   const Router& router_;
   const auth::Authenticator& authenticator_;
   metrics::ApiMetrics& metrics_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  http::Server server_;
 };
 
 }  // namespace rms::gateway

@@ -90,9 +90,9 @@ grpc::Status GrpcMigrationService::Finish(const std::string& path,
   return result;
 }
 
-absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(grpc::Service& service,
-                                                              const std::string& host, int port,
-                                                              int* bound_port) {
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
+    grpc::Service& service, const std::string& host, int port, int* bound_port,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
   // The standard grpc.health.v1.Health service (NOT_SERVING until the first readiness check
   // says otherwise: see SetServing) and server reflection, so that generic tools and probes
   // work without our proto files.
@@ -102,7 +102,7 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(grpc::Service& ser
   builder.AddListeningPort(
       absl::StrCat(host.find(':') != std::string::npos ? absl::StrCat("[", host, "]") : host, ":",
                    port),
-      grpc::InsecureServerCredentials(), bound_port);
+      credentials ? credentials : grpc::InsecureServerCredentials(), bound_port);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || *bound_port <= 0) {

@@ -83,10 +83,11 @@ class GrpcMigrationService final : public v1::MigrationService::Service {
 std::string DeterministicBytes(const google::protobuf::Message& message);
 
 // Starts a gRPC server with `service`, the standard health service (NOT_SERVING at first) and
-// server reflection on host:port (port 0 = any); returns it and the port.
-absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(grpc::Service& service,
-                                                              const std::string& host, int port,
-                                                              int* bound_port);
+// server reflection on host:port (port 0 = any); returns it and the port. `credentials` null:
+// plaintext (see server_credentials.h for TLS).
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
+    grpc::Service& service, const std::string& host, int port, int* bound_port,
+    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
 
 // Sets the grpc.health.v1.Health status of every service of `server` (SERVING or NOT_SERVING).
 // Any thread.

@@ -213,7 +213,21 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
     o.ready_file = v;
     return absl::OkStatus();
   };
+  flags["--http-max-connections"] = [&o](const std::string& v) {
+    return ParseInt("--http-max-connections", v, 1, 65536, &o.http_max_connections);
+  };
+  flags["--tls-cert-file"] = [&o](const std::string& v) {
+    o.tls_cert_file = v;
+    return absl::OkStatus();
+  };
+  flags["--tls-key-file"] = [&o](const std::string& v) {
+    o.tls_key_file = v;
+    return absl::OkStatus();
+  };
   if (absl::Status s = ApplyFlags(args, 0, flags, {}); !s.ok()) return s;
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls-cert-file and --tls-key-file go together");
+  }
   return command;
 }
 
@@ -223,7 +237,8 @@ const char* Usage() {
              [--http-listen HOST:PORT] [--grpc-listen HOST:PORT] [--metrics-listen HOST:PORT]
              [--roles api,worker] [--workers N] [--import-dir DIR] [--ready-file PATH]
              [--max-command-mb N] [--max-transaction-mb N] [--worker-memory-mb N]
-             [--max-running-per-project N]
+             [--max-running-per-project N] [--http-max-connections N]
+             [--tls-cert-file PEM --tls-key-file PEM]
   migrationd credentials create --project P [--aksk] [--expires-in DURATION]
   migrationd credentials list --project P
   migrationd credentials revoke --project P CREDENTIAL_ID
@@ -238,6 +253,8 @@ defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is 
           --max-transaction-mb 1024, --worker-memory-mb 2048 (shared by all --workers),
           --max-running-per-project 0 (no cap). --expires-in takes N followed by s, m, h or d
           (30m, 12h, 90d; at most 3650d); without it a credential never expires.
+          --http-max-connections 256; no TLS (with both TLS files, REST is HTTPS only and gRPC
+          uses TLS, with the same certificate chain and key; see docs/tls.md).
           Port 0 picks a free port (see --ready-file).
 )";
 }

@@ -30,9 +30,13 @@ struct ServerOptions {
   int max_command_mb = 1024;
   int max_transaction_mb = 1024;
   int worker_memory_mb = 2048;
-  std::string import_dir;  // "" = <data_dir>/import; backup files are read only from here
-  std::string ready_file;  // written (JSON with the bound ports) once everything listens
+  std::string import_dir;          // "" = <data_dir>/import; backup files are read only from here
+  std::string ready_file;          // written (JSON with the bound ports) once everything listens
   int max_running_per_project = 0;  // leased tasks a project may hold at once; 0 = no cap
+  int http_max_connections = 256;  // REST connections served at once; more get 503
+  // Both set: REST over HTTPS and gRPC over TLS with this PEM certificate chain and key.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 struct CredentialsOptions {

@@ -19,6 +19,7 @@
 #include "services/gateway/api_routes.h"
 #include "services/gateway/http_gateway.h"
 #include "services/grpc_api/grpc_migration_service.h"
+#include "services/grpc_api/server_credentials.h"
 #include "services/health/health_monitor.h"
 #include "services/health/readiness_probe.h"
 #include "services/metrics/api_metrics.h"
@@ -102,6 +103,15 @@ metrics::FinishedVerification FinishedOf(const worker::VerificationOutcome& outc
                                        outcome.source_commands};
 }
 
+// The REST server's connection cap and TLS files from the command line.
+http::ServerOptions HttpOptions(const ServerOptions& options) {
+  http::ServerOptions http_options;
+  http_options.max_connections = options.http_max_connections;
+  http_options.tls_cert_file = options.tls_cert_file;
+  http_options.tls_key_file = options.tls_key_file;
+  return http_options;
+}
+
 }  // namespace
 
 absl::Status RunServer(const ServerOptions& options) {
@@ -143,7 +153,7 @@ absl::Status RunServer(const ServerOptions& options) {
   gateway::Router router;
   AddHealthRoutes(router, probe);
   gateway::AddApiRoutes(router, api);
-  gateway::HttpGateway http(router, authenticator, api_metrics);
+  gateway::HttpGateway http(router, authenticator, api_metrics, HttpOptions(options));
   grpc_api::GrpcMigrationService grpc_service(api, authenticator, api_metrics);
   std::unique_ptr<grpc::Server> grpc_server;
   if (options.api_role) {
@@ -154,9 +164,16 @@ absl::Status RunServer(const ServerOptions& options) {
     ready["http_port"] = http.port();
     RETURN_IF_ERROR(SplitHostPort("--grpc-listen", options.grpc_listen, &host, &port));
     int grpc_port = 0;
-    ASSIGN_OR_RETURN(grpc_server, grpc_api::StartGrpcServer(grpc_service, host, port, &grpc_port));
+    std::shared_ptr<grpc::ServerCredentials> grpc_credentials;
+    if (!options.tls_cert_file.empty()) {
+      ASSIGN_OR_RETURN(grpc_credentials,
+                       grpc_api::TlsServerCredentials(options.tls_cert_file, options.tls_key_file));
+    }
+    ASSIGN_OR_RETURN(grpc_server, grpc_api::StartGrpcServer(grpc_service, host, port, &grpc_port,
+                                                            grpc_credentials));
     ready["grpc_port"] = grpc_port;
     LogInfo(absl::StrCat("api role: REST on port ", http.port(), ", gRPC on port ", grpc_port,
+                         options.tls_cert_file.empty() ? " (plaintext)" : " (TLS)",
                          ", metrics on port ", metrics_port));
   }
   engine::io::MemoryBudget memory_budget(size_t(options.worker_memory_mb) << 20);

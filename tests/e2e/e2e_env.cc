@@ -24,8 +24,9 @@ std::string ApiPath(const std::string& project, const std::string& path) {
   return absl::StrCat("/v2/", project, path);
 }
 
-absl::StatusOr<std::unique_ptr<E2eEnv>> E2eEnv::Create(const std::string& admin_url,
-                                                       const std::string& db_password) {
+absl::StatusOr<std::unique_ptr<E2eEnv>> E2eEnv::Create(
+    const std::string& admin_url, const std::string& db_password,
+    const std::vector<std::string>& extra_flags) {
   auto env = std::make_unique<E2eEnv>();
   auto database = test_support::PgTestDatabase::Create(admin_url);
   if (!database.ok()) return database.status();
@@ -38,6 +39,7 @@ absl::StatusOr<std::unique_ptr<E2eEnv>> E2eEnv::Create(const std::string& admin_
   options.database_url = WithPassword(env->database->url(), db_password);
   // API only: these tests configure tasks at made-up addresses that no worker should dial.
   options.extra_flags = {"--roles", "api"};
+  options.extra_flags.insert(options.extra_flags.end(), extra_flags.begin(), extra_flags.end());
   auto server = test_support::MigrationdProcess::Start(options);
   if (!server.ok()) return server.status();
   env->server = *std::move(server);

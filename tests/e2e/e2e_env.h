@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "tests/support/api_clients.h"
@@ -28,9 +29,11 @@ struct Project {
 // database.
 struct E2eEnv {
   // Creates a database through `admin_url` and starts migrationd on it; the URL carries
-  // `db_password` when not empty (the test server trusts any password).
-  static absl::StatusOr<std::unique_ptr<E2eEnv>> Create(const std::string& admin_url,
-                                                        const std::string& db_password = "");
+  // `db_password` when not empty (the test server trusts any password). `extra_flags` are
+  // appended to migrationd's command line.
+  static absl::StatusOr<std::unique_ptr<E2eEnv>> Create(
+      const std::string& admin_url, const std::string& db_password = "",
+      const std::vector<std::string>& extra_flags = {});
   // Creates a token for project `project_id` with `migrationd credentials create`.
   absl::StatusOr<Project> AddProject(const std::string& project_id) const;
 

@@ -131,7 +131,8 @@ TEST_F(SecretLogTest, PasswordsAndTokensNeverLoggedNorReturned) {
       Rest("POST", "/migration/instance", R"({"name":"secret-task"})").json["id"];
   const std::string configure = "/migration/" + task_id + "/task";
   for (const std::string& body : RefusedBodies()) {
-    EXPECT_EQ(Rest("POST", configure, body).status, 400) << body.substr(0, 200);
+    const int status = Rest("POST", configure, body).status;
+    EXPECT_EQ(status, body.size() > (1 << 20) ? 413 : 400) << body.substr(0, 200);
   }
   EXPECT_EQ(Rest("POST", configure, Configure(kSourcePassword, 123).dump()).status, 200);
   Rest("PUT", "/migration-task/" + task_id, R"({"resume_mode":"manual"})");

@@ -89,9 +89,13 @@ Headers SdkSignedHeaders(const std::string& ak, const std::string& sk, int port,
 }
 
 GrpcClient::GrpcClient(int port, std::string token)
+    : GrpcClient(port, std::move(token), grpc::InsecureChannelCredentials()) {}
+
+GrpcClient::GrpcClient(int port, std::string token,
+                       std::shared_ptr<grpc::ChannelCredentials> credentials)
     : token_(std::move(token)),
-      stub_(v1::MigrationService::NewStub(grpc::CreateChannel(
-          absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()))) {}
+      stub_(v1::MigrationService::NewStub(
+          grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), std::move(credentials)))) {}
 
 std::string GrpcClient::TrailingCode(const grpc::ClientContext& context) {
   const auto& trailers = context.GetServerTrailingMetadata();

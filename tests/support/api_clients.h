@@ -66,6 +66,8 @@ struct GrpcReply {
 class GrpcClient {
  public:
   GrpcClient(int port, std::string token);
+  // Over a channel with `credentials` (e.g. grpc::SslCredentials for a TLS server).
+  GrpcClient(int port, std::string token, std::shared_ptr<grpc::ChannelCredentials> credentials);
 
   template <typename Request, typename Response>
   GrpcReply<Response> Call(grpc::Status (v1::MigrationService::Stub::*method)(grpc::ClientContext*,

@@ -119,7 +119,7 @@ TEST_F(CommandsE2eTest, ExitCodesOfErrors) {
 
   EXPECT_EQ(Ctl({"show"}).exit_code, 2);
   EXPECT_EQ(Ctl({"frobnicate"}).exit_code, 2);
-  EXPECT_EQ(Ctl({"list", "--endpoint", "https://127.0.0.1:8443"}).exit_code, 2);
+  EXPECT_EQ(Ctl({"list", "--endpoint", "ftp://127.0.0.1:8443"}).exit_code, 2);  // not http(s)
   EXPECT_EQ(Ctl({"list"}, {{"RMS_TOKEN", ""}}).exit_code, 2);
   CtlRun bad_token = Ctl({"list"}, {{"RMS_TOKEN", "rms_not-a-token"}});
   EXPECT_EQ(bad_token.exit_code, 4) << Describe(bad_token);

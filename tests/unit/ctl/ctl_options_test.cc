@@ -107,8 +107,14 @@ TEST(CtlOptionsTest, Endpoints) {
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->authority, "[::1]:8081");
   auto https = ParseEndpoint("https://127.0.0.1:8443");
-  EXPECT_EQ(ExitCodeOf(https.status()), 2);
-  EXPECT_NE(https.status().message().find("only http://"), absl::string_view::npos);
+  ASSERT_TRUE(https.ok()) << https.status();
+  EXPECT_TRUE(https->tls);
+  EXPECT_EQ(https->Url(), "https://127.0.0.1:8443");
+  EXPECT_EQ(ParseEndpoint("https://127.0.0.1")->port, 443);
+  EXPECT_FALSE(ParseEndpoint("http://127.0.0.1")->tls);
+  auto ftp = ParseEndpoint("ftp://127.0.0.1:21");
+  EXPECT_EQ(ExitCodeOf(ftp.status()), 2);
+  EXPECT_NE(ftp.status().message().find("only http:// and https://"), absl::string_view::npos);
   EXPECT_FALSE(ParseEndpoint("http://127.0.0.1:8080/api").ok());
   EXPECT_FALSE(ParseEndpoint("http://127.0.0.1:99999").ok());
   EXPECT_FALSE(ParseEndpoint("http://").ok());

@@ -15,6 +15,22 @@ TEST(CommandLineTest, DefaultsMatchTheReadme) {
   EXPECT_EQ(command->serve.metrics_listen, "127.0.0.1:9464");
   EXPECT_EQ(command->serve.database.data_dir, "./var");
   EXPECT_TRUE(command->serve.api_role && command->serve.worker_role);
+  EXPECT_EQ(command->serve.http_max_connections, 256);
+  EXPECT_TRUE(command->serve.tls_cert_file.empty() && command->serve.tls_key_file.empty());
+}
+
+TEST(CommandLineTest, TlsFilesGoTogether) {
+  auto both = ParseCommandLine(
+      {"--tls-cert-file", "c.pem", "--tls-key-file=k.pem", "--http-max-connections", "8"});
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->serve.tls_cert_file, "c.pem");
+  EXPECT_EQ(both->serve.tls_key_file, "k.pem");
+  EXPECT_EQ(both->serve.http_max_connections, 8);
+  auto cert_only = ParseCommandLine({"--tls-cert-file", "c.pem"});
+  ASSERT_FALSE(cert_only.ok());
+  EXPECT_NE(cert_only.status().message().find("--tls-key-file"), absl::string_view::npos);
+  EXPECT_FALSE(ParseCommandLine({"--tls-key-file", "k.pem"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"--http-max-connections", "0"}).ok());
 }
 
 TEST(CommandLineTest, ParsesBothFlagForms) {

@@ -27,7 +27,7 @@ TEST(StatusMappingTest, EveryCatalogueCodeMapsToItsRow) {
     EXPECT_EQ(body["error_msg"], "what went wrong");
     EXPECT_TRUE(body.contains("error_ext_msg") && body["error_ext_msg"].is_null());
   }
-  EXPECT_EQ(seen.size(), 22u);
+  EXPECT_EQ(seen.size(), 28u);
 }
 
 TEST(StatusMappingTest, StatusWithoutPayloadLeaksNothing) {
