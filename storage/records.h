@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "services/task_model/task_status.h"
 
 namespace rms::storage {
 
@@ -20,7 +21,8 @@ struct TaskRecord {
   std::string kind;           // "online_migration" | "backupfile_import"
   std::string job_id;         // the creation job (show_job)
   std::string config_json = "{}";
-  std::string status;         // a TaskStatus name: "RUNNING", "MIGRATING", ...
+  // Stored as its DCS spelling ("INCRMIGEATING"); a row with an unknown spelling is not read.
+  task_model::TaskStatus status = task_model::TaskStatus::kRunning;
   std::string error;          // why MIGRATION_FAILED, "" otherwise
   std::string desired_state;  // "idle" | "running" | "stopped" | "deleted": what an operator asked
   std::string stats_json = "{}";  // written by the engine; read by the stats API

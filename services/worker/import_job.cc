@@ -44,7 +44,7 @@ absl::Status ImportJob::Run(TaskContext& context, const JobReporter& reporter) {
     error_code_ = FailureCode("target", target.status());
     return target.status();
   }
-  absl::Status moved = reporter.transition("FULLMIGRATING", "IMPORT_STARTED",
+  absl::Status moved = reporter.transition(task_model::TaskStatus::kFullMigrating, "IMPORT_STARTED",
                                            absl::StrCat("importing ", paths.size(),
                                                         " backup file(s) into ",
                                                         target->Describe()));

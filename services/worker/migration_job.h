@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "services/task_model/task_status.h"
 #include "services/worker/task_context.h"
 #include "storage/records.h"
 
@@ -13,8 +14,10 @@ namespace rms::worker {
 
 // What a job may report to the task while it runs (thread-safe, fenced by the lease).
 struct JobReporter {
-  // Moves the task to `status` ("FULLMIGRATING", "INCRMIGEATING", ...) with a log entry.
-  std::function<absl::Status(absl::string_view status, absl::string_view code,
+  // Moves the task to `status` (FULLMIGRATING, INCRMIGEATING) with a log entry. A move the
+  // transition table refuses (a stop won) is not written and returns OK; ABORTED once the lease
+  // is lost.
+  std::function<absl::Status(task_model::TaskStatus status, absl::string_view code,
                              absl::string_view message)>
       transition;
   // Adds a log entry (level "info" | "warning" | "error").

@@ -112,11 +112,11 @@ bool OnlineMigrationJob::Retryable(const absl::Status& status) const {
   }
 }
 
-absl::Status OnlineMigrationJob::MoveTo(const JobReporter& reporter, absl::string_view status,
+absl::Status OnlineMigrationJob::MoveTo(const JobReporter& reporter, task_model::TaskStatus status,
                                         absl::string_view code, absl::string_view message) {
   if (status_ == status) return absl::OkStatus();
   absl::Status moved = reporter.transition(status, code, message);
-  if (moved.ok()) status_ = std::string(status);
+  if (moved.ok()) status_ = status;
   return moved;
 }
 
@@ -215,7 +215,7 @@ absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporte
     status = Fail("source", status);
   }
   if (status.ok() && IsIncremental(config_)) {
-    status = MoveTo(reporter, "INCRMIGEATING", "INCR_SYNC_STARTED",
+    status = MoveTo(reporter, task_model::TaskStatus::kIncrMigrating, "INCR_SYNC_STARTED",
                     "snapshot applied; forwarding the replication stream");
     if (status.ok()) status = StreamChanges(*session, context);
   }
@@ -238,7 +238,7 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session,
     target_empty_at_first_sync_ = DbSizeProbe(target_).Get(/*force=*/true) == 0;
   }
   absl::Status moved =
-      MoveTo(reporter, "FULLMIGRATING", "FULL_SYNC_STARTED",
+      MoveTo(reporter, task_model::TaskStatus::kFullMigrating, "FULL_SYNC_STARTED",
              absl::StrCat("copying the snapshot of ", source_.Describe(), " to ",
                           target_.Describe()));
   if (!moved.ok()) return moved;

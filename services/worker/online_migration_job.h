@@ -50,7 +50,7 @@ class OnlineMigrationJob final : public MigrationJob {
                              TaskContext& context);
   // Makes (or remakes, after a target failure) the writer.
   absl::Status EnsureWriter();
-  absl::Status MoveTo(const JobReporter& reporter, absl::string_view status,
+  absl::Status MoveTo(const JobReporter& reporter, task_model::TaskStatus status,
                       absl::string_view code, absl::string_view message);
   // Records `offset` as applied (session ACKs, fenced checkpoint in PostgreSQL, stats).
   absl::Status Checkpoint(engine::replication::ReplicationSession& session, int64_t offset);
@@ -73,7 +73,7 @@ class OnlineMigrationJob final : public MigrationJob {
   mutable absl::Mutex live_mu_;  // settings changed while running (OnTaskRow)
   std::unique_ptr<TokenBucket> bucket_ ABSL_GUARDED_BY(live_mu_);
   std::string live_bandwidth_ ABSL_GUARDED_BY(live_mu_);
-  std::string status_;         // the task's status as this job last set it
+  task_model::TaskStatus status_;  // the task's status as this job last set it
   std::string replid_;         // resume point: "" = full resync
   int64_t applied_ = -1;       // last offset applied to the target
   std::vector<int64_t> skip_offsets_;  // commands after applied_ the target already applied

@@ -47,7 +47,7 @@ absl::StatusOr<storage::TaskRecord> FakeWorkerStore::UpdateLeasedTask(
   storage::TaskEvent event;
   if (absl::Status s = mutate(row, event); !s.ok()) return s;
   task_ = row;
-  writes_.push_back(absl::StrCat("transition:", row.status));
+  writes_.push_back(absl::StrCat("transition:", task_model::ToDcsString(row.status)));
   return task_;
 }
 

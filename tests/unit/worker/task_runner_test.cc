@@ -16,16 +16,21 @@ using testing::Eventually;
 using testing::FakeLeaseClock;
 using testing::FakeWorkerStore;
 
-// Moves to INCRMIGEATING, then returns `outcome` or, when it is unset, runs until cancelled and
-// then tries one more transition (which a lost lease must refuse).
+using task_model::TaskStatus;
+
+// With an `outcome`: moves to FULLMIGRATING and returns it. Without: moves to INCRMIGEATING,
+// runs until cancelled, then tries one more transition (which a lost lease must refuse).
 class FakeJob final : public MigrationJob {
  public:
   explicit FakeJob(std::optional<absl::Status> outcome) : outcome_(std::move(outcome)) {}
   absl::Status Run(TaskContext& context, const JobReporter& reporter) override {
-    (void)reporter.transition("INCRMIGEATING", "INCREMENTAL", "streaming");
-    if (outcome_) return *outcome_;
+    if (outcome_) {
+      (void)reporter.transition(TaskStatus::kFullMigrating, "FULL", "copying");
+      return *outcome_;
+    }
+    (void)reporter.transition(TaskStatus::kIncrMigrating, "INCREMENTAL", "streaming");
     while (!context.cancelled()) context.SleepUnlessCancelled(absl::Seconds(1));
-    (void)reporter.transition("INCRMIGEATING", "LATE", "written after the cancel");
+    (void)reporter.transition(TaskStatus::kIncrMigrating, "LATE", "written after the cancel");
     reporter.log("info", "LATE", "written after the cancel");
     return context.reason();
   }
@@ -47,7 +52,7 @@ class TaskRunnerTest : public ::testing::Test {
     storage::TaskRecord task;
     task.id = "t1";
     task.desired_state = "running";
-    task.status = "MIGRATING";
+    task.status = TaskStatus::kMigrating;
     return task;
   }
   // Claims the task and runs it on a thread with a job that ends with `outcome`.
@@ -81,56 +86,56 @@ class TaskRunnerTest : public ::testing::Test {
 TEST_F(TaskRunnerTest, SuccessfulJobEndsInSuccessAndReleasesTheLease) {
   Start(absl::OkStatus());
   Join();
-  EXPECT_EQ(store_.task().status, "SUCCESS");
+  EXPECT_EQ(store_.task().status, TaskStatus::kSuccess);
   EXPECT_TRUE(Wrote("ReleaseLease"));
 }
 
 TEST_F(TaskRunnerTest, FailedJobEndsInMigrationFailed) {
   Start(absl::UnavailableError("source unreachable"));
   Join();
-  EXPECT_EQ(store_.task().status, "MIGRATION_FAILED");
+  EXPECT_EQ(store_.task().status, TaskStatus::kMigrationFailed);
   EXPECT_EQ(store_.task().error, "source unreachable");
 }
 
 TEST_F(TaskRunnerTest, OperatorStopWinsOverTheJob) {
   Start(std::nullopt);
-  ASSERT_TRUE(Eventually([&] { return store_.task().status == "INCRMIGEATING"; }));
+  ASSERT_TRUE(Eventually([&] { return store_.task().status == TaskStatus::kIncrMigrating; }));
   store_.SetDesiredState("stopped");
   Advance(absl::Seconds(10));
   Join();
-  EXPECT_EQ(store_.task().status, "TERMINATED");
+  EXPECT_EQ(store_.task().status, TaskStatus::kTerminated);
 }
 
 TEST_F(TaskRunnerTest, LeaseNotRenewedInTimeWritesNothingMore) {
   store_.renew_hook = [] { return absl::UnavailableError("database unreachable"); };
   Start(std::nullopt);
-  ASSERT_TRUE(Eventually([&] { return store_.task().status == "INCRMIGEATING"; }));
+  ASSERT_TRUE(Eventually([&] { return store_.task().status == TaskStatus::kIncrMigrating; }));
   const std::vector<std::string> before = store_.writes();
   Advance(absl::Seconds(20));
   Join();
   // Neither the late transition, nor the log, nor final stats, nor an outcome, nor a release:
   // the lease may be another worker's by now.
   EXPECT_EQ(store_.writes(), before);
-  EXPECT_EQ(store_.task().status, "INCRMIGEATING");
+  EXPECT_EQ(store_.task().status, TaskStatus::kIncrMigrating);
 }
 
 TEST_F(TaskRunnerTest, ShutdownKeepsTheStatusAndReleasesForResumption) {
   Start(std::nullopt);
-  ASSERT_TRUE(Eventually([&] { return store_.task().status == "INCRMIGEATING"; }));
+  ASSERT_TRUE(Eventually([&] { return store_.task().status == TaskStatus::kIncrMigrating; }));
   shutdown_.Cancel(absl::CancelledError("worker stopping"));
   Join();
-  EXPECT_EQ(store_.task().status, "INCRMIGEATING");
+  EXPECT_EQ(store_.task().status, TaskStatus::kIncrMigrating);
   EXPECT_TRUE(Wrote("ReleaseLease"));
 }
 
 TEST_F(TaskRunnerTest, TakeoverLeavesTheTaskToItsNewHolder) {
   Start(std::nullopt);
-  ASSERT_TRUE(Eventually([&] { return store_.task().status == "INCRMIGEATING"; }));
+  ASSERT_TRUE(Eventually([&] { return store_.task().status == TaskStatus::kIncrMigrating; }));
   store_.TakeOver();
   Advance(absl::Seconds(10));
   Join();
   EXPECT_FALSE(Wrote("ReleaseLease"));
-  EXPECT_EQ(store_.task().status, "INCRMIGEATING");
+  EXPECT_EQ(store_.task().status, TaskStatus::kIncrMigrating);
 }
 
 }  // namespace
