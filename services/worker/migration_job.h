@@ -28,15 +28,14 @@ struct JobReporter {
 class MigrationJob {
  public:
   virtual ~MigrationJob() = default;
-  // Runs until the job is done (OK: the task succeeded), fails (the error, with a stable
-  // log_code in error_code()), or `context` is cancelled (return its reason).
+  // Runs until the job is done (OK: the task succeeded), fails (the error, carrying its stable
+  // log_code as a failure code: services/worker/failure_code.h), or `context` is cancelled
+  // (return its reason).
   virtual absl::Status Run(TaskContext& context, const JobReporter& reporter) = 0;
   // The task's stats as a JSON object (fields of the stats API); any thread.
   virtual std::string StatsJson() const = 0;
   // Sees every renewed task row (live changes of bandwidth or resume mode); any thread.
   virtual void OnTaskRow(const storage::TaskRecord& row) {}
-  // The stable log_code of the last failure (e.g. "SOURCE_UNREACHABLE").
-  virtual std::string error_code() const { return "MIGRATION_FAILED"; }
 };
 
 }  // namespace rms::worker

@@ -9,6 +9,7 @@
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/worker/endpoints.h"
+#include "services/worker/failure_code.h"
 #include "services/worker/snapshot_copy.h"
 #include "services/worker/target_fence.h"
 
@@ -42,8 +43,8 @@ OnlineMigrationJob::OnlineMigrationJob(const storage::TaskRecord& task,
 }
 
 absl::Status OnlineMigrationJob::Fail(absl::string_view phase, absl::Status status) {
-  error_code_ = FailureCode(phase, status);
-  return status;
+  const std::string code = FailureCode(phase, status);
+  return WithFailureCode(std::move(status), code);
 }
 
 void OnlineMigrationJob::OnTaskRow(const storage::TaskRecord& row) {
@@ -264,18 +265,17 @@ absl::Status OnlineMigrationJob::AllowFullResync() {
   if (policy == "flush" || (policy.empty() && target_empty_at_first_sync_ == true)) {
     return absl::OkStatus();
   }
-  error_code_ = "FULL_RESYNC_REFUSED";
   const std::string why =
       policy == "fail" ? "full_resync_policy is \"fail\""
       : target_empty_at_first_sync_.has_value()
           ? "the target held keys at the task's first sync, which a flush would delete"
           : "this worker did not see the task's first sync, so it cannot tell whether the "
             "target held other keys then";
-  return absl::FailedPreconditionError(absl::StrCat(
+  return WithFailureCode(absl::FailedPreconditionError(absl::StrCat(
       "the source cannot continue after offset ", applied_,
       " (its backlog no longer holds it) and a full resync would flush the target, but ", why,
       ": flush the target yourself, or configure the task with full_resync_policy \"flush\", "
-      "then restart it"));
+      "then restart it")), "FULL_RESYNC_REFUSED");
 }
 
 absl::Status OnlineMigrationJob::Checkpoint(ReplicationSession& session, int64_t offset) {

@@ -34,7 +34,6 @@ class OnlineMigrationJob final : public MigrationJob {
 
   absl::Status Run(TaskContext& context, const JobReporter& reporter) override;
   std::string StatsJson() const override;
-  std::string error_code() const override { return error_code_; }
   // Live settings from the renewed task row (bandwidth_limit_mb, resume_mode); any thread.
   void OnTaskRow(const storage::TaskRecord& row) override;
 
@@ -54,7 +53,7 @@ class OnlineMigrationJob final : public MigrationJob {
                       absl::string_view code, absl::string_view message);
   // Records `offset` as applied (session ACKs, fenced checkpoint in PostgreSQL, stats).
   absl::Status Checkpoint(engine::replication::ReplicationSession& session, int64_t offset);
-  // Fails with `phase`'s log code recorded.
+  // `status` carrying the failure code of `phase` (services/worker/failure_code.h).
   absl::Status Fail(absl::string_view phase, absl::Status status);
   // Logs SOURCE_BUFFER_NEAR_LIMIT (at most every 5 minutes) when the source holds more of the
   // stream for this link than ReplicaBufferLimit::WarnAt(). Stats thread, stats_mu_ held.
@@ -93,7 +92,6 @@ class OnlineMigrationJob final : public MigrationJob {
   mutable std::unique_ptr<DbSizeProbe> target_probe_ ABSL_GUARDED_BY(stats_mu_);
   mutable std::unique_ptr<SourceOffsetProbe> offset_probe_ ABSL_GUARDED_BY(stats_mu_);
   mutable absl::Time next_buffer_warning_ ABSL_GUARDED_BY(stats_mu_) = absl::InfinitePast();
-  std::string error_code_ = "MIGRATION_FAILED";
 };
 
 // Capped exponential back-off with jitter for reconnect attempt `attempt` (0-based): about

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/worker/failure_code.h"
 
 namespace rms::worker {
 
@@ -17,7 +18,7 @@ using task_model::TaskStatus;
 // Stop wins: a job that ends by itself while its stop is being drained ends the task as stopped.
 StatusWrite StopWins(TaskStatus current, const StatusWrite& wanted) {
   if (current != TaskStatus::kTerminating || !task_model::IsJobOutcome(wanted.to)) return wanted;
-  return StatusWrite{TaskStatus::kTerminated, "TASK_STOPPED", "task stopped"};
+  return StatusWrite{TaskStatus::kTerminated, "TASK_STOPPED", "task stopped", "info", ""};
 }
 
 }  // namespace
@@ -54,7 +55,7 @@ void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown,
   LogInfo(absl::StrCat("task ", task.id, ": claimed (status ", ToDcsString(task.status), ", epoch ",
                        task.lease_epoch, ")"));
   if (task.status == TaskStatus::kTerminating) {
-    Finish(task, absl::OkStatus(), /*stop_requested=*/true, false, "");
+    Finish(task, absl::OkStatus(), /*stop_requested=*/true, false);
     return;
   }
   if (task.lease_epoch > 1 && task.status != TaskStatus::kMigrating) {
@@ -72,7 +73,7 @@ void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown,
   }
   absl::StatusOr<std::unique_ptr<MigrationJob>> job = jobs_(task);
   if (!job.ok()) {
-    Finish(task, job.status(), false, false, "INVALID_TASK_CONFIG");
+    Finish(task, WithFailureCode(job.status(), "INVALID_TASK_CONFIG"), false, false);
     return;
   }
   TaskContext context;
@@ -85,7 +86,7 @@ void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown,
   JobReporter reporter;
   reporter.transition = [&](TaskStatus to, absl::string_view code, absl::string_view message) {
     if (keeper.lease_lost()) return context.reason();  // a lost lease writes nothing more
-    return Transition(task, StatusWrite{to, std::string(code), std::string(message)});
+    return Transition(task, StatusWrite{to, std::string(code), std::string(message), "info", ""});
   };
   reporter.log = [&](absl::string_view level, absl::string_view code, absl::string_view message) {
     if (keeper.lease_lost()) return;
@@ -104,23 +105,25 @@ void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown,
   }
   // Publish the final numbers before the outcome.
   (void)store_.WriteStats(task.id, task.lease_epoch, (*job)->StatsJson());
-  Finish(task, outcome, keeper.stop_requested(), shutdown.cancelled(), (*job)->error_code());
+  Finish(task, outcome, keeper.stop_requested(), shutdown.cancelled());
 }
 
 void TaskRunner::Finish(const storage::TaskRecord& task, const absl::Status& outcome,
-                        bool stop_requested, bool shutting_down, const std::string& error_code) {
+                        bool stop_requested, bool shutting_down) {
   absl::Status written;
   if (stop_requested) {
-    written = Transition(task, {TaskStatus::kTerminated, "TASK_STOPPED", "task stopped"});
+    written =
+        Transition(task, {TaskStatus::kTerminated, "TASK_STOPPED", "task stopped", "info", ""});
   } else if (shutting_down && !outcome.ok()) {
     LogInfo(absl::StrCat("task ", task.id, ": worker shutting down; releasing it for resumption"));
   } else if (outcome.ok()) {
-    written = Transition(task, {TaskStatus::kSuccess, "MIGRATION_SUCCEEDED", "migration finished"});
+    written = Transition(
+        task, {TaskStatus::kSuccess, "MIGRATION_SUCCEEDED", "migration finished", "info", ""});
   } else {
     const std::string message(outcome.message());
     LogWarning(absl::StrCat("task ", task.id, " failed: ", message));
-    written =
-        Transition(task, {TaskStatus::kMigrationFailed, error_code, message, "error", message});
+    written = Transition(
+        task, {TaskStatus::kMigrationFailed, FailureCodeOf(outcome), message, "error", message});
   }
   if (!written.ok()) LogWarning(absl::StrCat("task ", task.id, ": ", written.message()));
   absl::Status released = store_.ReleaseLease(task.id, task.lease_epoch);

@@ -45,7 +45,7 @@ class TaskRunner {
   // drained wins over the job's outcome. ABORTED once the lease is lost.
   absl::Status Transition(const storage::TaskRecord& task, const StatusWrite& wanted);
   void Finish(const storage::TaskRecord& task, const absl::Status& outcome, bool stop_requested,
-              bool shutting_down, const std::string& error_code);
+              bool shutting_down);
 
   storage::WorkerStore& store_;
   const JobFactory& jobs_;

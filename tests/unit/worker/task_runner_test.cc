@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/algorithm/container.h"
+#include "services/worker/failure_code.h"
 #include "tests/unit/worker/fake_worker_store.h"
 
 namespace rms::worker {
@@ -40,6 +41,20 @@ class FakeJob final : public MigrationJob {
   std::optional<absl::Status> outcome_;
 };
 
+// Runs `script` as its Run.
+class ScriptedJob final : public MigrationJob {
+ public:
+  using Script = std::function<absl::Status(TaskContext&, const JobReporter&)>;
+  explicit ScriptedJob(Script script) : script_(std::move(script)) {}
+  absl::Status Run(TaskContext& context, const JobReporter& reporter) override {
+    return script_(context, reporter);
+  }
+  std::string StatsJson() const override { return "{}"; }
+
+ private:
+  Script script_;
+};
+
 class TaskRunnerTest : public ::testing::Test {
  protected:
   TaskRunnerTest() : store_(Task()) {
@@ -57,9 +72,19 @@ class TaskRunnerTest : public ::testing::Test {
   }
   // Claims the task and runs it on a thread with a job that ends with `outcome`.
   void Start(std::optional<absl::Status> outcome) {
-    jobs_ = [outcome](const storage::TaskRecord&) -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
-      return std::make_unique<FakeJob>(outcome);
-    };
+    StartWith(
+        [outcome](const storage::TaskRecord&) -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
+          return std::make_unique<FakeJob>(outcome);
+        });
+  }
+  void StartScript(ScriptedJob::Script script) {
+    StartWith(
+        [script](const storage::TaskRecord&) -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
+          return std::make_unique<ScriptedJob>(script);
+        });
+  }
+  void StartWith(JobFactory jobs) {
+    jobs_ = std::move(jobs);
     runner_ = std::make_unique<TaskRunner>(store_, jobs_, options_);
     const absl::Time sent = clock_.Now();
     storage::TaskRecord claimed = **store_.ClaimTask("w/0", options_.ttl);
@@ -136,6 +161,65 @@ TEST_F(TaskRunnerTest, TakeoverLeavesTheTaskToItsNewHolder) {
   Join();
   EXPECT_FALSE(Wrote("ReleaseLease"));
   EXPECT_EQ(store_.task().status, TaskStatus::kIncrMigrating);
+}
+
+TEST_F(TaskRunnerTest, TheFailureCodeOnTheOutcomeIsTheLogCode) {
+  Start(WithFailureCode(absl::FailedPreconditionError("WRONGTYPE for key k"), "TARGET_REJECTED"));
+  Join();
+  ASSERT_FALSE(store_.transition_events().empty());
+  const storage::TaskEvent last = store_.transition_events().back();
+  EXPECT_EQ(last.code, "TARGET_REJECTED");
+  EXPECT_EQ(last.level, "error");
+  EXPECT_EQ(last.to_status, "MIGRATION_FAILED");
+}
+
+TEST_F(TaskRunnerTest, AJobThatCannotBeBuiltFailsAsAnInvalidConfig) {
+  StartWith([](const storage::TaskRecord&) -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
+    return absl::InvalidArgumentError("two source nodes");
+  });
+  Join();
+  EXPECT_EQ(store_.task().status, TaskStatus::kMigrationFailed);
+  EXPECT_EQ(store_.transition_events().back().code, "INVALID_TASK_CONFIG");
+}
+
+TEST_F(TaskRunnerTest, AStopBeingDrainedWinsOverTheJobsOutcome) {
+  StartScript([this](TaskContext&, const JobReporter& reporter) {
+    (void)reporter.transition(TaskStatus::kFullMigrating, "FULL", "copying");
+    store_.SetStatus(TaskStatus::kTerminating);  // the API's stop, before the keeper renews
+    return absl::UnavailableError("source unreachable");
+  });
+  Join();
+  EXPECT_EQ(store_.task().status, TaskStatus::kTerminated);
+  EXPECT_EQ(store_.transition_events().back().code, "TASK_STOPPED");
+  EXPECT_FALSE(Wrote("transition:MIGRATION_FAILED"));
+}
+
+TEST_F(TaskRunnerTest, ATransitionTheTableRefusesIsNotWritten) {
+  absl::Status moved;
+  StartScript([&](TaskContext&, const JobReporter& reporter) {
+    (void)reporter.transition(TaskStatus::kIncrMigrating, "INCREMENTAL", "streaming");
+    store_.SetStatus(TaskStatus::kTerminated);  // stopped while the lease looked dead
+    moved = reporter.transition(TaskStatus::kFullMigrating, "FULL_SYNC_STARTED", "resync");
+    return absl::OkStatus();
+  });
+  Join();
+  EXPECT_TRUE(moved.ok()) << moved;  // the job is not failed by it; the keeper stops it
+  EXPECT_EQ(store_.task().status, TaskStatus::kTerminated);
+  EXPECT_FALSE(Wrote("transition:FULLMIGRATING"));
+  EXPECT_FALSE(Wrote("transition:SUCCESS"));
+  EXPECT_TRUE(Wrote("ReleaseLease"));
+}
+
+TEST_F(TaskRunnerTest, ATaskClaimedWhileTerminatingEndsWithoutRunningItsJob) {
+  store_.SetStatus(TaskStatus::kTerminating);
+  bool built = false;
+  StartWith([&](const storage::TaskRecord&) -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
+    built = true;
+    return std::make_unique<FakeJob>(absl::OkStatus());
+  });
+  Join();
+  EXPECT_FALSE(built);
+  EXPECT_EQ(store_.task().status, TaskStatus::kTerminated);
 }
 
 }  // namespace
