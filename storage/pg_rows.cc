@@ -95,6 +95,7 @@ absl::StatusOr<TaskRecord> TaskFromRow(const pqxx::row& row) {
   task.created_at = TimeOf(row[14]);
   task.updated_at = TimeOf(row[15]);
   task.released_at = OptionalTimeOf(row[16]);
+  task.lease_live = row[17].as<bool>();
   return task;
 }
 

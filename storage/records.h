@@ -32,6 +32,9 @@ struct TaskRecord {
   absl::Time created_at;
   absl::Time updated_at;
   std::optional<absl::Time> released_at;
+  // Read only: a worker held a lease that had not expired by the database's clock (now()) when
+  // the row was read. Never written.
+  bool lease_live = false;
 };
 
 // One entry of a task's log: a status transition or an engine message.

@@ -9,12 +9,14 @@
 #define RMS_SQL_FROM_MICROS(param) \
   "(timestamptz 'epoch' + (" param ")::bigint * interval '1 microsecond')"
 
-// Column order read by TaskFromRow (storage/pg_rows.cc).
+// Column order read by TaskFromRow (storage/pg_rows.cc). The last column says whether a worker
+// holds a lease that has not expired by the database's clock.
 #define RMS_SQL_TASK_COLUMNS                                                                     \
   "id, project_id, name, description, kind, COALESCE(job_id, ''), config::text, status, error, " \
   "desired_state, stats::text, lease_owner, lease_epoch, "                                       \
   RMS_SQL_MICROS("lease_expires_at") ", " RMS_SQL_MICROS("created_at") ", "                      \
-  RMS_SQL_MICROS("updated_at") ", " RMS_SQL_MICROS("released_at")
+  RMS_SQL_MICROS("updated_at") ", " RMS_SQL_MICROS("released_at") ", "                           \
+  "(lease_owner <> '' AND lease_expires_at IS NOT NULL AND lease_expires_at > now())"
 
 // A task a worker may claim: an operator wants it running and no live lease holds it.
 #define RMS_SQL_TASK_CLAIMABLE                                                 \

@@ -35,11 +35,10 @@ absl::StatusOr<v1::TaskDetails> MigrationApi::UpdateTask(const v1::UpdateTaskReq
 }
 
 absl::StatusOr<v1::TaskDetails> MigrationApi::StopTask(const v1::TaskIdRequest& request) {
-  const absl::Time now = options_.clock();
   ASSIGN_OR_RETURN(storage::TaskRecord task,
                    Mutate(request.project_id(), request.task_id(),
                           [&](storage::TaskRecord& row, storage::TaskEvent& event) {
-                            return ApplyStop(row, event, now);
+                            return ApplyStop(row, event);
                           }));
   return DetailsOf(task);
 }

@@ -53,11 +53,6 @@ absl::Status Transition(absl::string_view operation, storage::TaskRecord& task,
 
 }  // namespace
 
-bool HasLiveLease(const storage::TaskRecord& task, absl::Time now) {
-  return !task.lease_owner.empty() && task.lease_expires_at.has_value() &&
-         *task.lease_expires_at > now;
-}
-
 absl::Status ApplyConfigure(storage::TaskRecord& task, storage::TaskEvent& event) {
   if (absl::Status s = Require("configure", task, kConfigurable); !s.ok()) return s;
   task.desired_state = std::string(kWantRunning);
@@ -66,12 +61,12 @@ absl::Status ApplyConfigure(storage::TaskRecord& task, storage::TaskEvent& event
                     "task configured; waiting for an engine worker to claim it");
 }
 
-absl::Status ApplyStop(storage::TaskRecord& task, storage::TaskEvent& event, absl::Time now) {
+absl::Status ApplyStop(storage::TaskRecord& task, storage::TaskEvent& event) {
   if (absl::Status s = Require("stop", task, kStoppable); !s.ok()) return s;
   if (task.status == S::kTerminating || task.status == S::kTerminated) return absl::OkStatus();
   task.desired_state = std::string(kWantStopped);
   // A failed task has no worker left to drain, whatever its lease says.
-  if (HasLiveLease(task, now) && task.status != S::kMigrationFailed) {
+  if (task.lease_live && task.status != S::kMigrationFailed) {
     return Transition("stop", task, event, S::kTerminating, "TASK_STOPPING",
                       absl::StrCat("stop requested; worker ", task.lease_owner, " is draining"));
   }

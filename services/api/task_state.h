@@ -20,14 +20,13 @@ inline constexpr absl::string_view kWantRunning = "running";
 inline constexpr absl::string_view kWantStopped = "stopped";
 inline constexpr absl::string_view kWantDeleted = "deleted";
 
-// True when a worker holds a lease that has not expired at `now`.
-bool HasLiveLease(const storage::TaskRecord& task, absl::Time now);
-
 // Each Apply* checks that the task's status allows the operation (DCS.4134 naming the status and
 // the allowed ones otherwise), then changes status/desired_state/error in place and fills the
 // log entry. They never touch the database.
 absl::Status ApplyConfigure(storage::TaskRecord& task, storage::TaskEvent& event);
-absl::Status ApplyStop(storage::TaskRecord& task, storage::TaskEvent& event, absl::Time now);
+// Stop waits for the worker to drain (TERMINATING) only while its lease is live by the database's
+// clock (`task.lease_live`), never by this host's.
+absl::Status ApplyStop(storage::TaskRecord& task, storage::TaskEvent& event);
 absl::Status ApplyRestart(storage::TaskRecord& task, storage::TaskEvent& event);
 absl::Status ApplyDelete(storage::TaskRecord& task, storage::TaskEvent& event, absl::Time now);
 absl::Status ApplyUpdate(storage::TaskRecord& task, storage::TaskEvent& event);

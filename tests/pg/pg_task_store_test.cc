@@ -181,6 +181,31 @@ TEST_F(PgStoreTest, UnknownStatusInARowIsAnErrorWhenRead) {
   EXPECT_FALSE(store_->ListTasks("p1", "", 0, 10).ok());
 }
 
+TEST_F(PgStoreTest, LeaseLivenessIsJudgedByTheDatabaseClock) {
+  TaskRecord live = MakeTask("live");
+  live.lease_owner = "w/0";
+  live.lease_expires_at = absl::Now() + absl::Minutes(5);
+  TaskRecord expired = MakeTask("expired");
+  expired.lease_owner = "w/1";
+  expired.lease_expires_at = absl::Now() - absl::Minutes(5);
+  for (const TaskRecord& task : {live, expired, MakeTask("free")}) {
+    ASSERT_TRUE(store_->CreateTask(task, TaskEvent()).ok());
+  }
+  EXPECT_TRUE(store_->GetTask("p1", "live")->lease_live);
+  EXPECT_FALSE(store_->GetTask("p1", "expired")->lease_live);
+  EXPECT_FALSE(store_->GetTask("p1", "free")->lease_live);
+  // The row a mutation sees (the stop decision) carries it too.
+  bool seen_live = true;
+  ASSERT_TRUE(store_
+                  ->UpdateTask("p1", "expired",
+                               [&](TaskRecord& row, TaskEvent&) {
+                                 seen_live = row.lease_live;
+                                 return absl::OkStatus();
+                               })
+                  .ok());
+  EXPECT_FALSE(seen_live);
+}
+
 TEST_F(PgStoreTest, FailingMutationWritesNothing) {
   ASSERT_TRUE(store_->CreateTask(MakeTask("t1", "before"), TaskEvent()).ok());
   absl::StatusOr<TaskRecord> result =
