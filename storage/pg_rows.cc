@@ -96,6 +96,7 @@ absl::StatusOr<TaskRecord> TaskFromRow(const pqxx::row& row) {
   task.updated_at = TimeOf(row[15]);
   task.released_at = OptionalTimeOf(row[16]);
   task.lease_live = row[17].as<bool>();
+  if (!row[18].is_null()) task.target_empty_at_first_sync = row[18].as<bool>();
   return task;
 }
 

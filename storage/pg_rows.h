@@ -31,7 +31,7 @@ std::string ContainsPattern(absl::string_view text);
 absl::Status CheckPaging(int offset, int limit);
 
 // Number of columns in RMS_SQL_TASK_COLUMNS; a query may return more after them.
-inline constexpr int kTaskColumnCount = 18;
+inline constexpr int kTaskColumnCount = 19;
 
 // RMS_SQL_TASK_COLUMNS; INTERNAL when the status column holds no TaskStatus spelling.
 absl::StatusOr<TaskRecord> TaskFromRow(const pqxx::row& row);

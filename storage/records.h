@@ -32,6 +32,9 @@ struct TaskRecord {
   absl::Time created_at;
   absl::Time updated_at;
   std::optional<absl::Time> released_at;
+  // Whether the target held no keys when the task's first sync began; nullopt until a worker
+  // measured it (configure resets it). Decides the default full_resync_policy.
+  std::optional<bool> target_empty_at_first_sync;
   // Read only: a worker held a lease that had not expired by the database's clock (now()) when
   // the row was read. Never written.
   bool lease_live = false;

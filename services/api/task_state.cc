@@ -57,6 +57,7 @@ absl::Status ApplyConfigure(storage::TaskRecord& task, storage::TaskEvent& event
   if (absl::Status s = Require("configure", task, kConfigurable); !s.ok()) return s;
   task.desired_state = std::string(kWantRunning);
   task.error.clear();
+  task.target_empty_at_first_sync.reset();  // a new configuration has a first sync of its own
   return Transition("configure", task, event, S::kMigrating, "TASK_CONFIGURED",
                     "task configured; waiting for an engine worker to claim it");
 }

@@ -25,6 +25,31 @@ class PgWorkerStoreTest : public PgStoreTest {
   std::unique_ptr<PgWorkerStore> workers_;
 };
 
+TEST_F(PgWorkerStoreTest, TargetEmptyAtFirstSyncIsStoredAndReadByTheNextClaim) {
+  CreateClaimable("t1");
+  auto first = workers_->ClaimTask("worker-a", absl::Seconds(30));
+  ASSERT_TRUE(first.ok() && first->has_value());
+  EXPECT_FALSE((*first)->target_empty_at_first_sync.has_value());
+  ASSERT_TRUE(workers_
+                  ->UpdateLeasedTask("t1", 1,
+                                     [](TaskRecord& row, TaskEvent&) {
+                                       row.target_empty_at_first_sync = true;
+                                       return absl::OkStatus();
+                                     })
+                  .ok());
+  ASSERT_TRUE(workers_->ReleaseLease("t1", 1).ok());
+  auto second = workers_->ClaimTask("worker-b", absl::Seconds(30));
+  ASSERT_TRUE(second.ok() && second->has_value());
+  EXPECT_EQ((*second)->target_empty_at_first_sync, true);
+  // A new configuration forgets it (the API resets the field).
+  auto reset = store_->UpdateTask("p1", "t1", [](TaskRecord& row, TaskEvent&) {
+    row.target_empty_at_first_sync.reset();
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(reset.ok()) << reset.status();
+  EXPECT_FALSE(reset->target_empty_at_first_sync.has_value());
+}
+
 TEST_F(PgWorkerStoreTest, ClaimTakesOneClaimableTaskOnce) {
   ASSERT_TRUE(store_->CreateTask(MakeTask("idle"), TaskEvent{}).ok());  // RUNNING: not claimable
   CreateClaimable("t1");

@@ -28,6 +28,14 @@ TEST(TaskStateTest, ConfigureMakesTheTaskClaimable) {
   EXPECT_EQ(event.code, "TASK_CONFIGURED");
 }
 
+TEST(TaskStateTest, ConfigureForgetsWhatTheLastFirstSyncFound) {
+  storage::TaskRecord task = TaskIn(S::kSuccess);
+  task.target_empty_at_first_sync = false;
+  storage::TaskEvent event;
+  ASSERT_TRUE(ApplyConfigure(task, event).ok());
+  EXPECT_FALSE(task.target_empty_at_first_sync.has_value());
+}
+
 TEST(TaskStateTest, ConfigureRefusedWhileMigrating) {
   for (TaskStatus status :
        {S::kMigrating, S::kFullMigrating, S::kIncrMigrating, S::kTerminating, S::kDeleted}) {
