@@ -24,8 +24,7 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
         return store_.WriteCheckpoint(task_.id, task_.lease_epoch, checkpoint);
       },
       kCheckpointInterval);
-  const storage::Checkpoint start{config_.source->addrs, replid_,     applied_,
-                                  task_.lease_epoch,     current_db_, skip_offsets_};
+  const storage::Checkpoint start = resume_.ToCheckpoint(config_.source->addrs, task_.lease_epoch);
   StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start,
                             TransactionLimits{limits_.max_transaction_bytes, limits_.budget});
   // A lost lease stops writes in flight at once: the socket is shut, not drained.
@@ -35,9 +34,7 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
   });
   absl::Status status = forwarder.Run(context);
   context.Unregister(link);
-  applied_ = forwarder.applied().offset;
-  current_db_ = forwarder.applied().db;
-  skip_offsets_ = forwarder.applied().skip_offsets;
+  resume_.Reached(forwarder.applied());
   if (!status.ok() && !context.cancelled()) return Fail("stream", status);
   return context.reason();
 }

@@ -47,7 +47,11 @@ absl::StatusOr<storage::TaskRecord> FakeWorkerStore::UpdateLeasedTask(
   storage::TaskEvent event;
   if (absl::Status s = mutate(row, event); !s.ok()) return s;
   task_ = row;
-  if (!event.code.empty()) transition_events_.push_back(event);
+  if (event.code.empty()) {
+    writes_.push_back("UpdateLeasedTask");  // a row change without a log entry
+    return task_;
+  }
+  transition_events_.push_back(event);
   writes_.push_back(absl::StrCat("transition:", task_model::ToDcsString(row.status)));
   return task_;
 }

@@ -32,8 +32,9 @@ class FakeLeaseClock final : public LeaseClock {
 };
 
 // One task. Fenced calls answer ABORTED once `epoch` is not the task's epoch; every write is
-// recorded as "<call>" or "transition:<status>". `renew_hook`, when set, runs inside RenewLease
-// (e.g. to block it or make it fail) and its non-OK status is returned.
+// recorded as "<call>" or, for a row change with a log entry, "transition:<status>". `renew_hook`,
+// when set, runs inside RenewLease (e.g. to block it or make it fail) and its non-OK status is
+// returned.
 class FakeWorkerStore final : public storage::WorkerStore {
  public:
   explicit FakeWorkerStore(storage::TaskRecord task) : task_(std::move(task)) {}
