@@ -21,32 +21,44 @@ StatusWrite StopWins(TaskStatus current, const StatusWrite& wanted) {
   return StatusWrite{TaskStatus::kTerminated, "TASK_STOPPED", "task stopped", "info", ""};
 }
 
+constexpr char kAlreadyThere[] = "already there";
+
+// Moves `row` as `write` says when the transition table allows it; otherwise sets `refused` and
+// returns an error, which aborts the store's transaction (nothing is written).
+absl::Status ApplyStatusWrite(const StatusWrite& write, storage::TaskRecord& row,
+                              storage::TaskEvent& event, std::string& refused) {
+  absl::Status allowed = task_model::CheckTransition(row.status, write.to);
+  if (!allowed.ok()) {
+    refused = row.status == write.to ? kAlreadyThere : std::string(allowed.message());
+    return allowed;
+  }
+  event.from_status = std::string(task_model::ToDcsString(row.status));
+  event.to_status = std::string(task_model::ToDcsString(write.to));
+  event.level = write.level;
+  event.code = write.code;
+  event.message = write.message;
+  row.status = write.to;
+  row.error = write.error;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status TaskRunner::Transition(const storage::TaskRecord& task, const StatusWrite& wanted) {
   std::string refused;
   absl::Status written =
       store_
-          .UpdateLeasedTask(
-              task.id, task.lease_epoch,
-              [&](storage::TaskRecord& row, storage::TaskEvent& event) {
-                const StatusWrite write = StopWins(row.status, wanted);
-                if (absl::Status s = task_model::CheckTransition(row.status, write.to); !s.ok()) {
-                  refused = std::string(s.message());
-                  return s;  // aborts the transaction: nothing is written
-                }
-                event.from_status = std::string(task_model::ToDcsString(row.status));
-                event.to_status = std::string(task_model::ToDcsString(write.to));
-                event.level = write.level;
-                event.code = write.code;
-                event.message = write.message;
-                row.status = write.to;
-                row.error = write.error;
-                return absl::OkStatus();
-              })
+          .UpdateLeasedTask(task.id, task.lease_epoch,
+                            [&](storage::TaskRecord& row, storage::TaskEvent& event) {
+                              return ApplyStatusWrite(StopWins(row.status, wanted), row, event,
+                                                      refused);
+                            })
           .status();
   if (refused.empty()) return written;
-  LogWarning(absl::StrCat("task ", task.id, ": status write refused, not written: ", refused));
+  // Not an error of the job: the task is already where the write leads, or a stop won.
+  if (refused != kAlreadyThere) {
+    LogWarning(absl::StrCat("task ", task.id, ": status write refused, not written: ", refused));
+  }
   return absl::OkStatus();
 }
 

@@ -210,6 +210,18 @@ TEST_F(TaskRunnerTest, ATransitionTheTableRefusesIsNotWritten) {
   EXPECT_TRUE(Wrote("ReleaseLease"));
 }
 
+TEST_F(TaskRunnerTest, AStopTheApiAlreadyEndedIsNotWrittenAgain) {
+  Start(std::nullopt);
+  ASSERT_TRUE(Eventually([&] { return store_.task().status == TaskStatus::kIncrMigrating; }));
+  store_.SetStatus(TaskStatus::kTerminated);  // the API found no live lease and ended it
+  store_.SetDesiredState("stopped");
+  Advance(absl::Seconds(10));
+  Join();
+  EXPECT_EQ(store_.task().status, TaskStatus::kTerminated);
+  EXPECT_FALSE(Wrote("transition:TERMINATED"));
+  EXPECT_TRUE(Wrote("ReleaseLease"));
+}
+
 TEST_F(TaskRunnerTest, ATaskClaimedWhileTerminatingEndsWithoutRunningItsJob) {
   store_.SetStatus(TaskStatus::kTerminating);
   bool built = false;
