@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/field>
 
+#include "absl/strings/str_cat.h"
+
 namespace rms::storage {
 namespace {
 
@@ -31,8 +33,8 @@ std::vector<VerificationExample> ExamplesFromJson(const std::string& text) {
   if (!array.is_array()) return examples;
   for (const nlohmann::json& item : array) {
     if (!item.is_object()) continue;
-    examples.push_back(VerificationExample{item.value("db", 0), item.value("key", ""),
-                                           item.value("problem", "")});
+    examples.push_back(
+        VerificationExample{item.value("db", 0), item.value("key", ""), item.value("problem", "")});
   }
   return examples;
 }
@@ -69,7 +71,7 @@ absl::Status CheckPaging(int offset, int limit) {
   return absl::OkStatus();
 }
 
-TaskRecord TaskFromRow(const pqxx::row& row) {
+absl::StatusOr<TaskRecord> TaskFromRow(const pqxx::row& row) {
   TaskRecord task;
   task.id = Text(row[0]);
   task.project_id = Text(row[1]);
@@ -78,7 +80,12 @@ TaskRecord TaskFromRow(const pqxx::row& row) {
   task.kind = Text(row[4]);
   task.job_id = Text(row[5]);
   task.config_json = Text(row[6]);
-  task.status = Text(row[7]);
+  absl::StatusOr<task_model::TaskStatus> status = task_model::ParseTaskStatus(Text(row[7]));
+  if (!status.ok()) {
+    return absl::InternalError(
+        absl::StrCat("tasks.status of task ", task.id, ": ", status.status().message()));
+  }
+  task.status = *status;
   task.error = Text(row[8]);
   task.desired_state = Text(row[9]);
   task.stats_json = Text(row[10]);
@@ -88,6 +95,8 @@ TaskRecord TaskFromRow(const pqxx::row& row) {
   task.created_at = TimeOf(row[14]);
   task.updated_at = TimeOf(row[15]);
   task.released_at = OptionalTimeOf(row[16]);
+  task.lease_live = row[17].as<bool>();
+  if (!row[18].is_null()) task.target_empty_at_first_sync = row[18].as<bool>();
   return task;
 }
 
@@ -150,9 +159,9 @@ VerificationRecord VerificationFromRow(const pqxx::row& row) {
   v.ttl_tolerance_s = row[5].as<int>();
   v.max_source_ops_per_s = row[6].as<int>();
   v.status = Text(row[7]);
-  v.counts = VerificationCounts{row[8].as<int64_t>(),  row[9].as<int64_t>(),
-                                row[10].as<int64_t>(), row[11].as<int64_t>(),
-                                row[12].as<int64_t>(), row[13].as<int64_t>()};
+  v.counts =
+      VerificationCounts{row[8].as<int64_t>(),  row[9].as<int64_t>(),  row[10].as<int64_t>(),
+                         row[11].as<int64_t>(), row[12].as<int64_t>(), row[13].as<int64_t>()};
   v.examples = ExamplesFromJson(Text(row[14]));
   v.error = Text(row[15]);
   v.lease_owner = Text(row[16]);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "storage/records.h"
@@ -30,9 +31,10 @@ std::string ContainsPattern(absl::string_view text);
 absl::Status CheckPaging(int offset, int limit);
 
 // Number of columns in RMS_SQL_TASK_COLUMNS; a query may return more after them.
-inline constexpr int kTaskColumnCount = 17;
+inline constexpr int kTaskColumnCount = 19;
 
-TaskRecord TaskFromRow(const pqxx::row& row);  // RMS_SQL_TASK_COLUMNS
+// RMS_SQL_TASK_COLUMNS; INTERNAL when the status column holds no TaskStatus spelling.
+absl::StatusOr<TaskRecord> TaskFromRow(const pqxx::row& row);
 TaskEvent EventFromRow(const pqxx::row& row);  // RMS_SQL_EVENT_COLUMNS
 InstanceRecord InstanceFromRow(const pqxx::row& row);
 CredentialRecord CredentialFromRow(const pqxx::row& row);

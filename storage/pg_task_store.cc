@@ -24,7 +24,8 @@ absl::Status PgStore::CreateTask(const TaskRecord& task, const TaskEvent& event)
   return pool_->Run("CreateTask", [&](pqxx::connection& connection) -> absl::Status {
     pqxx::work tx(connection);
     tx.exec_params(sql::kInsertTask, task.id, task.project_id, task.name, task.description,
-                   task.kind, task.job_id, task.config_json, task.status, task.error,
+                   task.kind, task.job_id, task.config_json,
+                   std::string(task_model::ToDcsString(task.status)), task.error,
                    task.desired_state, task.stats_json, task.lease_owner, task.lease_epoch,
                    MicrosOrNull(task.lease_expires_at), MicrosOrNow(task.created_at),
                    MicrosOrNow(task.updated_at), MicrosOrNull(task.released_at));
@@ -73,7 +74,8 @@ absl::StatusOr<Page<TaskRecord>> PgStore::ListTasks(absl::string_view project_id
         page.total = tx.exec_params1(sql::kCountTasks, project, pattern)[0].as<int64_t>();
         for (const pqxx::row& row :
              tx.exec_params(sql::kListTasks, project, pattern, offset, limit)) {
-          page.rows.push_back(TaskFromRow(row));
+          ASSIGN_OR_RETURN(TaskRecord task, TaskFromRow(row));
+          page.rows.push_back(std::move(task));
         }
         return page;
       });
@@ -88,10 +90,11 @@ absl::StatusOr<TaskRecord> PgStore::UpdateTask(absl::string_view project_id,
     pqxx::work tx(connection);
     pqxx::result rows = tx.exec_params(sql::kSelectTaskForUpdate, project, id);
     if (rows.empty()) return TaskNotFound(project_id, task_id);
-    TaskRecord task = TaskFromRow(rows[0]);
+    ASSIGN_OR_RETURN(TaskRecord task, TaskFromRow(rows[0]));
     TaskEvent event;
     RETURN_IF_ERROR(mutate(task, event));  // the transaction rolls back on return
-    auto [written, claimable] = WriteTask(tx, project, id, task);
+    ASSIGN_OR_RETURN(auto written_row, WriteTask(tx, project, id, task));
+    auto& [written, claimable] = written_row;
     if (!event.code.empty()) InsertEvent(tx, id, event);
     if (claimable) tx.exec_params(sql::kNotifyTask, kTaskChannel, id);
     tx.commit();
@@ -105,7 +108,8 @@ absl::StatusOr<std::vector<TaskRecord>> PgStore::ListLiveTasks(int limit) {
                       pqxx::read_transaction tx(connection);
                       std::vector<TaskRecord> tasks;
                       for (const pqxx::row& row : tx.exec_params(sql::kListLiveTasks, limit)) {
-                        tasks.push_back(TaskFromRow(row));
+                        ASSIGN_OR_RETURN(TaskRecord task, TaskFromRow(row));
+                        tasks.push_back(std::move(task));
                       }
                       return tasks;
                     });

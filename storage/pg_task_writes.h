@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/status/statusor.h"
 #include "storage/records.h"
 
 namespace rms::storage {
@@ -14,7 +15,7 @@ void InsertEvent(pqxx::work& tx, const std::string& task_id, const TaskEvent& ev
 
 // Writes the mutable columns of `task` and returns the row as stored plus whether a worker may
 // claim it now.
-std::pair<TaskRecord, bool> WriteTask(pqxx::work& tx, const std::string& project_id,
+absl::StatusOr<std::pair<TaskRecord, bool>> WriteTask(pqxx::work& tx, const std::string& project_id,
                                       const std::string& task_id, const TaskRecord& task);
 
 }  // namespace rms::storage

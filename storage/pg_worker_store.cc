@@ -63,12 +63,13 @@ absl::StatusOr<TaskRecord> PgWorkerStore::UpdateLeasedTask(absl::string_view tas
         pqxx::work tx(c);
         pqxx::result rows = tx.exec_params(sql::kSelectTaskByIdForUpdate, id);
         if (rows.empty()) return absl::NotFoundError(absl::StrCat("task ", id, " does not exist"));
-        TaskRecord task = TaskFromRow(rows[0]);
+        ASSIGN_OR_RETURN(TaskRecord task, TaskFromRow(rows[0]));
         if (task.lease_epoch != epoch) return LeaseLost(task_id, epoch);
         TaskEvent event;
         RETURN_IF_ERROR(mutate(task, event));
         task.lease_epoch = epoch;  // the mutation may not move the fence
-        auto [written, claimable] = WriteTask(tx, task.project_id, id, task);
+        ASSIGN_OR_RETURN(auto written_row, WriteTask(tx, task.project_id, id, task));
+        auto& [written, claimable] = written_row;
         if (!event.code.empty()) InsertEvent(tx, id, event);
         if (claimable) tx.exec_params(sql::kNotifyTask, "rms_tasks", id);
         tx.commit();

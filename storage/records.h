@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "services/task_model/task_status.h"
 
 namespace rms::storage {
 
@@ -20,7 +21,8 @@ struct TaskRecord {
   std::string kind;           // "online_migration" | "backupfile_import"
   std::string job_id;         // the creation job (show_job)
   std::string config_json = "{}";
-  std::string status;         // a TaskStatus name: "RUNNING", "MIGRATING", ...
+  // Stored as its DCS spelling ("INCRMIGEATING"); a row with an unknown spelling is not read.
+  task_model::TaskStatus status = task_model::TaskStatus::kRunning;
   std::string error;          // why MIGRATION_FAILED, "" otherwise
   std::string desired_state;  // "idle" | "running" | "stopped" | "deleted": what an operator asked
   std::string stats_json = "{}";  // written by the engine; read by the stats API
@@ -30,6 +32,12 @@ struct TaskRecord {
   absl::Time created_at;
   absl::Time updated_at;
   std::optional<absl::Time> released_at;
+  // Whether the target held no keys when the task's first sync began; nullopt until a worker
+  // measured it (configure resets it). Decides the default full_resync_policy.
+  std::optional<bool> target_empty_at_first_sync;
+  // Read only: a worker held a lease that had not expired by the database's clock (now()) when
+  // the row was read. Never written.
+  bool lease_live = false;
 };
 
 // One entry of a task's log: a status transition or an engine message.

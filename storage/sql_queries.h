@@ -9,12 +9,15 @@
 #define RMS_SQL_FROM_MICROS(param) \
   "(timestamptz 'epoch' + (" param ")::bigint * interval '1 microsecond')"
 
-// Column order read by TaskFromRow (storage/pg_rows.cc).
+// Column order read by TaskFromRow (storage/pg_rows.cc). The last column says whether a worker
+// holds a lease that has not expired by the database's clock.
 #define RMS_SQL_TASK_COLUMNS                                                                     \
   "id, project_id, name, description, kind, COALESCE(job_id, ''), config::text, status, error, " \
   "desired_state, stats::text, lease_owner, lease_epoch, "                                       \
   RMS_SQL_MICROS("lease_expires_at") ", " RMS_SQL_MICROS("created_at") ", "                      \
-  RMS_SQL_MICROS("updated_at") ", " RMS_SQL_MICROS("released_at")
+  RMS_SQL_MICROS("updated_at") ", " RMS_SQL_MICROS("released_at") ", "                           \
+  "(lease_owner <> '' AND lease_expires_at IS NOT NULL AND lease_expires_at > now()), "         \
+  "target_empty_at_first_sync"
 
 // A task a worker may claim: an operator wants it running and no live lease holds it.
 #define RMS_SQL_TASK_CLAIMABLE                                                 \
@@ -89,12 +92,14 @@ inline constexpr char kListLiveTasks[] =
     "SELECT " RMS_SQL_TASK_COLUMNS " FROM tasks WHERE status <> 'DELETED'"
     " ORDER BY created_at DESC LIMIT $1";
 // Returns the written row plus a last column: whether a worker may claim it now.
+// $15: target_empty_at_first_sync (NULL = not measured).
 // clang-format off
 inline constexpr char kUpdateTask[] =
     "UPDATE tasks SET name = $3, description = $4, kind = $5, config = $6::jsonb, status = $7,"
     " error = $8, desired_state = $9, stats = $10::jsonb, lease_owner = $11, lease_epoch = $12,"
     " lease_expires_at = " RMS_SQL_FROM_MICROS("$13") ","
     " released_at = " RMS_SQL_FROM_MICROS("$14") ","
+    " target_empty_at_first_sync = $15::boolean,"
     " updated_at = now()"
     " WHERE project_id = $1 AND id = $2"
     " RETURNING " RMS_SQL_TASK_COLUMNS ", " RMS_SQL_TASK_CLAIMABLE;

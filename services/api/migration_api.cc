@@ -66,7 +66,7 @@ storage::TaskEvent CreationEvent(const storage::TaskRecord& task, std::string me
   event.level = "info";
   event.code = "TASK_CREATED";
   event.message = std::move(message);
-  event.to_status = task.status;
+  event.to_status = std::string(task_model::ToDcsString(task.status));
   return event;
 }
 
@@ -92,7 +92,7 @@ absl::StatusOr<v1::CreateOnlineTaskResponse> MigrationApi::CreateOnlineTask(
   ASSIGN_OR_RETURN(task.job_id, crypto::RandomHex(16));
   task.name = body.name();
   task.description = body.description();
-  task.status = std::string(kRunning);
+  task.status = TaskStatus::kRunning;
   task.desired_state = std::string(kWantIdle);
   TaskConfig config;
   config.vpc_id = body.vpc_id();
@@ -169,7 +169,7 @@ absl::StatusOr<v1::CreateImportTaskResponse> MigrationApi::CreateImportTask(
   ASSIGN_OR_RETURN(task.job_id, crypto::RandomHex(16));
   task.name = body.task_name();
   task.description = body.description();
-  task.status = std::string(kMigrating);
+  task.status = TaskStatus::kMigrating;
   task.desired_state = std::string(kWantRunning);
   task.config_json = TaskConfigToJson(config);
   storage::TaskEvent event =

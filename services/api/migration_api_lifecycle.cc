@@ -35,11 +35,10 @@ absl::StatusOr<v1::TaskDetails> MigrationApi::UpdateTask(const v1::UpdateTaskReq
 }
 
 absl::StatusOr<v1::TaskDetails> MigrationApi::StopTask(const v1::TaskIdRequest& request) {
-  const absl::Time now = options_.clock();
   ASSIGN_OR_RETURN(storage::TaskRecord task,
                    Mutate(request.project_id(), request.task_id(),
                           [&](storage::TaskRecord& row, storage::TaskEvent& event) {
-                            return ApplyStop(row, event, now);
+                            return ApplyStop(row, event);
                           }));
   return DetailsOf(task);
 }
@@ -61,7 +60,7 @@ absl::StatusOr<v1::SyncStopResponse> MigrationApi::SyncStopTask(const v1::TaskId
   absl::Duration pause = absl::Milliseconds(20);
   while (details.status() == v1::TERMINATING) {
     if (absl::Now() >= deadline) {
-      return errors::WrongState("sync-stop", "TERMINATING",
+      return errors::WrongState("sync-stop", task_model::ToDcsString(TaskStatus::kTerminating),
                                 absl::StrCat("a task that stops within ",
                                              absl::FormatDuration(options_.sync_stop_timeout),
                                              "; poll the task until TERMINATED"));
@@ -122,7 +121,9 @@ absl::StatusOr<v1::DeleteTasksResponse> MigrationApi::DeleteTasks(
   // Check every task first so that one refusal deletes nothing.
   for (const std::string& task_id : ids) {
     ASSIGN_OR_RETURN(storage::TaskRecord task, LoadTask(request.project_id(), task_id));
-    if (IsActive(task.status)) return errors::DeleteRunning(task.id, task.status);
+    if (task_model::IsActive(task.status)) {
+      return errors::DeleteRunning(task.id, task_model::ToDcsString(task.status));
+    }
   }
   const absl::Time now = options_.clock();
   v1::DeleteTasksResponse response;

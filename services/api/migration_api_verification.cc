@@ -13,7 +13,7 @@ absl::Status CheckVerifiable(const storage::TaskRecord& task) {
   if (task.kind != "online_migration") {
     return errors::NotVerifiable(task.id, "it is a backup-file import task (it has no source)");
   }
-  if (task.status == "DELETED") return errors::NotVerifiable(task.id, "it is deleted");
+  if (task.status == task_model::TaskStatus::kDeleted) return errors::NotVerifiable(task.id, "it is deleted");
   ASSIGN_OR_RETURN(TaskConfig config, TaskConfigFromJson(task.config_json));
   if (!config.source || !config.target) {
     return errors::NotVerifiable(task.id, "it is not configured yet (no source and target)");

@@ -11,84 +11,90 @@
 namespace rms::api {
 namespace {
 
-using Statuses = std::initializer_list<absl::string_view>;
+using task_model::CheckTransition;
+using task_model::ToDcsString;
+using Statuses = std::initializer_list<TaskStatus>;
+using S = TaskStatus;
 
-constexpr Statuses kConfigurable = {kRunning, kTerminated, kMigrationFailed, kFailed, kSuccess};
-constexpr Statuses kStoppable = {kMigrating, kFullMigrating, kIncrMigrating,
-                                 kMigrationFailed, kTerminating, kTerminated};
-constexpr Statuses kRestartable = {kTerminated, kMigrationFailed, kFailed};
-constexpr Statuses kActive = {kMigrating, kFullMigrating, kIncrMigrating, kTerminating};
+constexpr Statuses kConfigurable = {S::kRunning, S::kTerminated, S::kMigrationFailed, S::kFailed,
+                                    S::kSuccess};
+constexpr Statuses kStoppable = {S::kMigrating,       S::kFullMigrating, S::kIncrMigrating,
+                                 S::kMigrationFailed, S::kTerminating,   S::kTerminated};
+constexpr Statuses kRestartable = {S::kTerminated, S::kMigrationFailed, S::kFailed};
 
-bool In(absl::string_view status, Statuses set) {
+bool In(TaskStatus status, Statuses set) {
   return std::find(set.begin(), set.end(), status) != set.end();
 }
 
 absl::Status Require(absl::string_view operation, const storage::TaskRecord& task, Statuses set) {
   if (In(task.status, set)) return absl::OkStatus();
-  return errors::WrongState(operation, task.status, absl::StrJoin(set, ", "));
+  return errors::WrongState(operation, ToDcsString(task.status),
+                            absl::StrJoin(set, ", ", [](std::string* out, TaskStatus status) {
+                              absl::StrAppend(out, ToDcsString(status));
+                            }));
 }
 
-void Transition(storage::TaskRecord& task, storage::TaskEvent& event, absl::string_view to,
-                absl::string_view code, std::string message) {
-  event.from_status = task.status;
-  event.to_status = std::string(to);
+// Moves the task through the shared transition table; a refusal names the operation (DCS.4134).
+absl::Status Transition(absl::string_view operation, storage::TaskRecord& task,
+                        storage::TaskEvent& event, TaskStatus to, absl::string_view code,
+                        std::string message) {
+  if (!CheckTransition(task.status, to).ok()) {
+    return errors::WrongState(operation, ToDcsString(task.status),
+                              absl::StrCat("a status that may go to ", ToDcsString(to)));
+  }
+  event.from_status = std::string(ToDcsString(task.status));
+  event.to_status = std::string(ToDcsString(to));
   event.level = "info";
   event.code = std::string(code);
   event.message = std::move(message);
-  task.status = std::string(to);
+  task.status = to;
+  return absl::OkStatus();
 }
 
 }  // namespace
-
-bool IsActive(absl::string_view status) { return In(status, kActive); }
-
-bool HasLiveLease(const storage::TaskRecord& task, absl::Time now) {
-  return !task.lease_owner.empty() && task.lease_expires_at.has_value() &&
-         *task.lease_expires_at > now;
-}
 
 absl::Status ApplyConfigure(storage::TaskRecord& task, storage::TaskEvent& event) {
   if (absl::Status s = Require("configure", task, kConfigurable); !s.ok()) return s;
   task.desired_state = std::string(kWantRunning);
   task.error.clear();
-  Transition(task, event, kMigrating, "TASK_CONFIGURED",
-             "task configured; waiting for an engine worker to claim it");
-  return absl::OkStatus();
+  task.target_empty_at_first_sync.reset();  // a new configuration has a first sync of its own
+  return Transition("configure", task, event, S::kMigrating, "TASK_CONFIGURED",
+                    "task configured; waiting for an engine worker to claim it");
 }
 
-absl::Status ApplyStop(storage::TaskRecord& task, storage::TaskEvent& event, absl::Time now) {
+absl::Status ApplyStop(storage::TaskRecord& task, storage::TaskEvent& event) {
   if (absl::Status s = Require("stop", task, kStoppable); !s.ok()) return s;
-  if (task.status == kTerminating || task.status == kTerminated) return absl::OkStatus();
+  if (task.status == S::kTerminating || task.status == S::kTerminated) return absl::OkStatus();
   task.desired_state = std::string(kWantStopped);
-  if (HasLiveLease(task, now)) {
-    Transition(task, event, kTerminating, "TASK_STOPPING",
-               absl::StrCat("stop requested; worker ", task.lease_owner, " is draining"));
-  } else {
-    Transition(task, event, kTerminated, "TASK_STOPPED", "task stopped");
+  // A failed task has no worker left to drain, whatever its lease says.
+  if (task.lease_live && task.status != S::kMigrationFailed) {
+    return Transition("stop", task, event, S::kTerminating, "TASK_STOPPING",
+                      absl::StrCat("stop requested; worker ", task.lease_owner, " is draining"));
   }
-  return absl::OkStatus();
+  return Transition("stop", task, event, S::kTerminated, "TASK_STOPPED", "task stopped");
 }
 
 absl::Status ApplyRestart(storage::TaskRecord& task, storage::TaskEvent& event) {
   if (absl::Status s = Require("restart", task, kRestartable); !s.ok()) return s;
   task.desired_state = std::string(kWantRunning);
   task.error.clear();
-  Transition(task, event, kMigrating, "TASK_RESTARTED",
-             "task restarted; waiting for an engine worker to resume it from its checkpoint");
-  return absl::OkStatus();
+  return Transition(
+      "restart", task, event, S::kMigrating, "TASK_RESTARTED",
+      "task restarted; waiting for an engine worker to resume it from its checkpoint");
 }
 
 absl::Status ApplyDelete(storage::TaskRecord& task, storage::TaskEvent& event, absl::Time now) {
-  if (task.status == kDeleted) return absl::OkStatus();
-  if (IsActive(task.status)) return errors::DeleteRunning(task.id, task.status);
+  if (task.status == S::kDeleted) return absl::OkStatus();
+  if (IsActive(task.status)) return errors::DeleteRunning(task.id, ToDcsString(task.status));
   task.desired_state = std::string(kWantDeleted);
   task.released_at = now;
-  Transition(task, event, kDeleted, "TASK_DELETED", "task deleted");
-  return absl::OkStatus();
+  return Transition("delete", task, event, S::kDeleted, "TASK_DELETED", "task deleted");
 }
 
 absl::Status ApplyUpdate(storage::TaskRecord& task, storage::TaskEvent& event) {
-  if (task.status == kDeleted) return errors::WrongState("update", task.status, "any but DELETED");
+  if (task.status == S::kDeleted) {
+    return errors::WrongState("update", ToDcsString(task.status), "any but DELETED");
+  }
   event.level = "info";
   event.code = "TASK_UPDATED";
   event.message = "task settings updated";

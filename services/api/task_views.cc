@@ -47,7 +47,7 @@ std::string FormatApiTime(absl::Time t) {
 
 v1::TaskStatus StatusOf(const storage::TaskRecord& task) {
   v1::TaskStatus status = v1::TASK_STATUS_UNSPECIFIED;
-  v1::TaskStatus_Parse(task.status, &status);
+  v1::TaskStatus_Parse(std::string(task_model::ToDcsString(task.status)), &status);
   return status;
 }
 
@@ -125,7 +125,7 @@ v1::TaskStats TaskStatsOf(const storage::TaskRecord& task) {
   out.set_keys_written(Stat(stats, "keys_written"));
   out.set_snapshot_bytes(Stat(stats, "snapshot_bytes"));
   out.set_full_resyncs(Stat(stats, "full_resyncs"));
-  out.set_is_migrating(task.status == kFullMigrating || task.status == kIncrMigrating);
+  out.set_is_migrating(task_model::IsCopying(task.status));
   return out;
 }
 

@@ -2,7 +2,6 @@
 #include "services/metrics/task_metrics_collector.h"
 
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "services/metrics/client_metric.h"
@@ -55,8 +54,9 @@ double Number(const nlohmann::json& stats, const char* key) {
   return 0;
 }
 
-bool IsActive(const std::string& status) {
-  return status == "FULLMIGRATING" || status == "INCRMIGEATING" || status == "TERMINATING";
+// Tasks whose worker publishes per-task stats: copying, or draining after a stop.
+bool HasLiveStats(task_model::TaskStatus status) {
+  return task_model::IsCopying(status) || status == task_model::TaskStatus::kTerminating;
 }
 
 }  // namespace
@@ -67,7 +67,8 @@ std::vector<MetricFamily> TaskMetricsCollector::Collect() const {
   if (!tasks.ok()) ++errors_;
   MetricFamily errors{"rms_task_metrics_errors_total",
                       "Scrapes that could not read the tasks from the database",
-                      MetricType::Counter, {}};
+                      MetricType::Counter,
+                      {}};
   errors.metric.push_back(Sample({}, MetricType::Counter, static_cast<double>(errors_)));
   families.push_back(std::move(errors));
   if (!tasks.ok()) return families;
@@ -77,8 +78,8 @@ std::vector<MetricFamily> TaskMetricsCollector::Collect() const {
     per_task[i] = MetricFamily{kPerTask[i].name, kPerTask[i].help, kPerTask[i].type, {}};
   }
   for (const storage::TaskRecord& task : *tasks) {
-    by_status[task.status] += 1;
-    if (!IsActive(task.status)) continue;
+    by_status[std::string(task_model::ToDcsString(task.status))] += 1;
+    if (!HasLiveStats(task.status)) continue;
     const nlohmann::json stats = nlohmann::json::parse(task.stats_json, nullptr, false);
     for (size_t i = 0; i < std::size(kPerTask); ++i) {
       per_task[i].metric.push_back(Sample({{"task_id", task.id}, {"project_id", task.project_id}},

@@ -23,7 +23,7 @@ absl::StatusOr<bool> CaughtUp(storage::TaskStore& tasks, storage::WorkerStore& w
   }
   if (applied >= offset) return true;
   ASSIGN_OR_RETURN(storage::TaskRecord row, tasks.GetTask(task.project_id, task.id));
-  return row.status != "INCRMIGEATING";
+  return row.status != task_model::TaskStatus::kIncrMigrating;
 }
 
 }  // namespace

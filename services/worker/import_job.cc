@@ -7,6 +7,7 @@
 #include "services/engine/io/byte_source.h"
 #include "services/engine/writer/target_writer.h"
 #include "services/worker/endpoints.h"
+#include "services/worker/failure_code.h"
 #include "services/worker/import_path.h"
 #include "services/worker/snapshot_copy.h"
 
@@ -23,45 +24,32 @@ std::string ImportJob::StatsJson() const {
 
 absl::Status ImportJob::Run(TaskContext& context, const JobReporter& reporter) {
   if (!config_.target) {
-    error_code_ = "INVALID_TASK_CONFIG";
-    return absl::InvalidArgumentError("the import task has no target");
+    return WithFailureCode(absl::InvalidArgumentError("the import task has no target"),
+                           "INVALID_TASK_CONFIG");
   }
   std::vector<std::string> paths;
   int64_t total = 0;
   for (const task_config::ImportFile& file : config_.files) {
     absl::StatusOr<std::string> path = ResolveImportFile(import_dir_, file.file_name);
-    if (!path.ok()) {
-      error_code_ = "BACKUP_FILE_INVALID";
-      return path.status();
-    }
+    if (!path.ok()) return WithFailureCode(path.status(), "BACKUP_FILE_INVALID");
     struct stat info {};
     if (::stat(path->c_str(), &info) == 0) total += info.st_size;
     paths.push_back(*std::move(path));
   }
   progress_.snapshot_size = total;
   auto target = ToEngineEndpoint(*config_.target, secrets_, "target");
-  if (!target.ok()) {
-    error_code_ = FailureCode("target", target.status());
-    return target.status();
-  }
-  absl::Status moved = reporter.transition("FULLMIGRATING", "IMPORT_STARTED",
-                                           absl::StrCat("importing ", paths.size(),
-                                                        " backup file(s) into ",
-                                                        target->Describe()));
+  if (!target.ok()) return WithFailureCode(target.status(), FailureCode("target", target.status()));
+  absl::Status moved = reporter.transition(
+      task_model::TaskStatus::kFullMigrating, "IMPORT_STARTED",
+      absl::StrCat("importing ", paths.size(), " backup file(s) into ", target->Describe()));
   if (!moved.ok()) return moved;
   auto writer = engine::writer::TargetWriter::Connect(*target, {});
-  if (!writer.ok()) {
-    error_code_ = FailureCode("target", writer.status());
-    return writer.status();
-  }
+  if (!writer.ok()) return WithFailureCode(writer.status(), FailureCode("target", writer.status()));
   auto warn = [&](const std::string& w) { reporter.log("warning", "TARGET_WARNING", w); };
   uint64_t done_bytes = 0;
   for (size_t i = 0; i < paths.size(); ++i) {
     auto source = engine::io::FileByteSource::Open(paths[i]);
-    if (!source.ok()) {
-      error_code_ = "BACKUP_FILE_INVALID";
-      return source.status();
-    }
+    if (!source.ok()) return WithFailureCode(source.status(), "BACKUP_FILE_INVALID");
     JobProgress file_progress;
     absl::Status status = CopySnapshot(**source, **writer, file_progress, context, warn);
     done_bytes += file_progress.snapshot_bytes.load();
@@ -71,12 +59,11 @@ absl::Status ImportJob::Run(TaskContext& context, const JobReporter& reporter) {
     progress_.bytes_sent += file_progress.bytes_sent.load();
     if (!status.ok()) {
       if (context.cancelled()) return context.reason();
-      error_code_ = FailureCode("snapshot", status);
-      return absl::Status(status.code(), absl::StrCat(config_.files[i].file_name, ": ",
-                                                      status.message()));
+      return WithFailureCode(absl::Status(status.code(), absl::StrCat(config_.files[i].file_name,
+                                                                      ": ", status.message())),
+                             FailureCode("snapshot", status));
     }
-    reporter.log("info", "IMPORT_FILE_DONE",
-                 absl::StrCat(config_.files[i].file_name, " imported"));
+    reporter.log("info", "IMPORT_FILE_DONE", absl::StrCat(config_.files[i].file_name, " imported"));
   }
   progress_.snapshot_done = true;
   return absl::OkStatus();

@@ -18,7 +18,6 @@ class ImportJob final : public MigrationJob {
   // Files are loaded in the order given, each through the same writer as a full migration.
   absl::Status Run(TaskContext& context, const JobReporter& reporter) override;
   std::string StatsJson() const override;
-  std::string error_code() const override { return error_code_; }
 
  private:
   const task_config::TaskConfig config_;
@@ -27,7 +26,6 @@ class ImportJob final : public MigrationJob {
   JobProgress progress_;
   mutable absl::Mutex stats_mu_;
   mutable StatsRenderer renderer_ ABSL_GUARDED_BY(stats_mu_);
-  std::string error_code_ = "MIGRATION_FAILED";
 };
 
 }  // namespace rms::worker

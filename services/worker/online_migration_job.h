@@ -1,13 +1,14 @@
 // OnlineMigrationJob: full migration over PSYNC (snapshot to target), then, for
 // incremental_migration, the replication stream until the task is stopped, resuming after
 // disconnects from the applied offset (resume_mode auto) or failing for an operator (manual).
+// Its parts: the resume point (resume_point.h), the stats and probes (online_job_stats.h), the
+// full resync policy (full_resync_policy.h), the reconnect rule (reconnect_policy.h); the phase
+// sequence of one connection is in sync_phases.cc and stream_changes.cc.
 #pragma once
 
 #include <atomic>
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "services/crypto/secret_box.h"
@@ -16,10 +17,12 @@
 #include "services/engine/writer/target_writer.h"
 #include "services/task_config/task_config.h"
 #include "services/worker/engine_limits.h"
-#include "services/worker/dbsize_probe.h"
+#include "services/worker/full_resync_policy.h"
 #include "services/worker/job_progress.h"
 #include "services/worker/migration_job.h"
-#include "services/worker/source_offset_probe.h"
+#include "services/worker/online_job_stats.h"
+#include "services/worker/reconnect_policy.h"
+#include "services/worker/resume_point.h"
 #include "services/worker/target_fence.h"
 #include "services/worker/token_bucket.h"
 #include "storage/worker_store.h"
@@ -35,7 +38,6 @@ class OnlineMigrationJob final : public MigrationJob {
 
   absl::Status Run(TaskContext& context, const JobReporter& reporter) override;
   std::string StatsJson() const override;
-  std::string error_code() const override { return error_code_; }
   // Live settings from the renewed task row (bandwidth_limit_mb, resume_mode); any thread.
   void OnTaskRow(const storage::TaskRecord& row) override;
 
@@ -44,9 +46,9 @@ class OnlineMigrationJob final : public MigrationJob {
   absl::Status SyncOnce(TaskContext& context, const JobReporter& reporter);
   absl::Status CopyFullSnapshot(engine::replication::ReplicationSession& session,
                                 TaskContext& context, const JobReporter& reporter);
-  // Whether the full_resync_policy lets a full resync flush the target; else
-  // FAILED_PRECONDITION with error code FULL_RESYNC_REFUSED.
-  absl::Status AllowFullResync();
+  // Before a snapshot: a full resync flushes the target if the policy allows it; the task's
+  // first sync measures (and stores) whether the target held keys.
+  absl::Status PrepareTargetForSnapshot(const JobReporter& reporter);
   absl::Status StreamChanges(engine::replication::ReplicationSession& session,
                              TaskContext& context);
   // Makes (or remakes, after a target failure) the writer; takes over an older owner's handover.
@@ -59,16 +61,12 @@ class OnlineMigrationJob final : public MigrationJob {
   absl::Status FenceSourceOnce();
   // After a lost lease with an exact final position: leaves it on `target` for the next owner.
   void HandOver(engine::redis::RedisClient& target, const storage::Checkpoint& applied);
-  absl::Status MoveTo(const JobReporter& reporter, absl::string_view status,
+  absl::Status MoveTo(const JobReporter& reporter, task_model::TaskStatus status,
                       absl::string_view code, absl::string_view message);
-  // Records `offset` as applied (session ACKs, fenced checkpoint in PostgreSQL, stats).
-  absl::Status Checkpoint(engine::replication::ReplicationSession& session, int64_t offset);
-  // Fails with `phase`'s log code recorded.
+  // Records the snapshot's end as applied (session ACKs, fenced checkpoint, stats).
+  absl::Status Checkpoint(engine::replication::ReplicationSession& session);
+  // `status` carrying the failure code of `phase` (services/worker/failure_code.h).
   absl::Status Fail(absl::string_view phase, absl::Status status);
-  // Logs SOURCE_BUFFER_NEAR_LIMIT (at most every 5 minutes) when the source holds more of the
-  // stream for this link than ReplicaBufferLimit::WarnAt(). Stats thread, stats_mu_ held.
-  void WarnNearBufferLimit() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(stats_mu_);
-  // Whether a failure may be retried by reconnecting (resume_mode auto, after the first sync).
   bool Retryable(const absl::Status& status) const;
 
   const storage::TaskRecord task_;
@@ -82,32 +80,14 @@ class OnlineMigrationJob final : public MigrationJob {
   mutable absl::Mutex live_mu_;  // settings changed while running (OnTaskRow)
   std::unique_ptr<TokenBucket> bucket_ ABSL_GUARDED_BY(live_mu_);
   std::string live_bandwidth_ ABSL_GUARDED_BY(live_mu_);
-  std::string status_;         // the task's status as this job last set it
-  std::string replid_;         // resume point: "" = full resync
-  int64_t applied_ = -1;       // last offset applied to the target
-  std::vector<int64_t> skip_offsets_;  // commands after applied_ the target already applied
-  bool synced_once_ = false;   // the target holds a snapshot of this source
-  // Whether the target held no keys when this job ran the task's first sync; nullopt when this
-  // job did not run it (resumed from a checkpoint) or could not count them.
-  std::optional<bool> target_empty_at_first_sync_;
-  int current_db_ = 0;         // db of the last SELECT forwarded (Redis does not repeat it
-                               // after +CONTINUE)
-  bool streamed_ = false;      // the last session reached the stream (resets the back-off)
+  task_model::TaskStatus status_;  // the task's status as this job last set it
+  ResumePoint resume_;
+  FullResyncPolicy resync_policy_;
+  bool streamed_ = false;  // the last session reached the stream (resets the back-off)
   bool source_fenced_ = false;  // FenceSourceOnce ran
   std::atomic<bool> manual_{false};
-  mutable JobProgress progress_;  // atomics; the stats thread fills the db sizes
-  mutable std::atomic<bool> finished_{false};  // Run returned: the next stats are the final ones
-  mutable absl::Mutex stats_mu_;
-  mutable StatsRenderer renderer_ ABSL_GUARDED_BY(stats_mu_);
-  mutable std::unique_ptr<DbSizeProbe> source_probe_ ABSL_GUARDED_BY(stats_mu_);
-  mutable std::unique_ptr<DbSizeProbe> target_probe_ ABSL_GUARDED_BY(stats_mu_);
-  mutable std::unique_ptr<SourceOffsetProbe> offset_probe_ ABSL_GUARDED_BY(stats_mu_);
-  mutable absl::Time next_buffer_warning_ ABSL_GUARDED_BY(stats_mu_) = absl::InfinitePast();
-  std::string error_code_ = "MIGRATION_FAILED";
+  JobProgress progress_;  // atomics; the stats thread fills the db sizes
+  OnlineJobStats stats_;
 };
-
-// Capped exponential back-off with jitter for reconnect attempt `attempt` (0-based): about
-// 0.5 s, 1 s, 2 s ... up to 30 s, each +-20 %.
-absl::Duration ReconnectDelay(int attempt);
 
 }  // namespace rms::worker

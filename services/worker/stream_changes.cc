@@ -1,5 +1,6 @@
 // OnlineMigrationJob::StreamChanges: the incremental phase over one session, on the writer's
 // target connection, with checkpoints stored in the background.
+#include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 #include "services/worker/lost_lease_handover.h"
 #include "services/worker/online_migration_job.h"
@@ -33,8 +34,7 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
         return store_.WriteCheckpoint(task_.id, task_.lease_epoch, checkpoint);
       },
       kCheckpointInterval);
-  const storage::Checkpoint start{config_.source->addrs, replid_,     applied_,
-                                  task_.lease_epoch,     current_db_, skip_offsets_};
+  const storage::Checkpoint start = resume_.ToCheckpoint(config_.source->addrs, task_.lease_epoch);
   StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start,
                             TransactionLimits{limits_.max_transaction_bytes, limits_.budget});
   absl::Status status;
@@ -48,16 +48,14 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
   if (absl::IsAborted(context.reason()) && forwarder.exact_after_lost_lease()) {
     HandOver(**target, forwarder.applied());
   }
-  applied_ = forwarder.applied().offset;
-  current_db_ = forwarder.applied().db;
-  skip_offsets_ = forwarder.applied().skip_offsets;
+  resume_.Reached(forwarder.applied());
   if (!status.ok() && !context.cancelled()) return Fail("stream", status);
   return context.reason();
 }
 
 void OnlineMigrationJob::HandOver(engine::redis::RedisClient& target,
                                   const storage::Checkpoint& applied) {
-  const Handover handover{task_.lease_epoch, replid_, applied.offset, applied.db};
+  const Handover handover{task_.lease_epoch, applied.replid, applied.offset, applied.db};
   if (!target.Command({"CLIENT", "SETNAME", HandoverClientName(task_.id, handover)}).ok()) return;
   LogInfo(absl::StrCat("task ", task_.id, ": lease lost; the target acknowledged the stream up to ",
                        "offset ", applied.offset, ", left there for the next owner"));

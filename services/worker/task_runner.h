@@ -12,11 +12,21 @@
 
 namespace rms::worker {
 
+// One status write of the runner: the task moves to `to` with a log entry at `level`.
+struct StatusWrite {
+  task_model::TaskStatus to;
+  std::string code;
+  std::string message;
+  std::string level = "info";
+  std::string error;  // the task's error column: set with MIGRATION_FAILED, cleared otherwise
+};
+
 // Builds the job of a task (online migration or backup import); errors fail the task.
 using JobFactory =
     std::function<absl::StatusOr<std::unique_ptr<MigrationJob>>(const storage::TaskRecord&)>;
 
 // Runs `task` (claimed at task.lease_epoch) to an outcome:
+// Every status write goes through the transition table of services/task_model.
 // - job OK: SUCCESS; job error: MIGRATION_FAILED with the error and an error log entry;
 // - an operator stop: TERMINATED; a task claimed while TERMINATING: TERMINATED at once;
 // - `shutdown` cancelled (the worker is stopping): the status is kept and the lease released so
@@ -30,11 +40,12 @@ class TaskRunner {
   void Run(const storage::TaskRecord& task, TaskContext& shutdown, absl::Time claim_sent_at);
 
  private:
-  absl::Status Transition(const storage::TaskRecord& task, absl::string_view to,
-                          absl::string_view code, absl::string_view message,
-                          absl::string_view level = "info", absl::string_view error = "");
+  // Writes `wanted` (fenced by the lease) when the transition table allows it from the row's
+  // status at write time; a refused transition is logged and not written (OK). A stop being
+  // drained wins over the job's outcome. ABORTED once the lease is lost.
+  absl::Status Transition(const storage::TaskRecord& task, const StatusWrite& wanted);
   void Finish(const storage::TaskRecord& task, const absl::Status& outcome, bool stop_requested,
-              bool shutting_down, const std::string& error_code);
+              bool shutting_down);
 
   storage::WorkerStore& store_;
   const JobFactory& jobs_;

@@ -79,7 +79,7 @@ verify::VerifierHooks VerificationRunner::HooksFor(const storage::TaskRecord& ta
                                                   TaskContext& context) {
   verify::VerifierHooks hooks;
   hooks.sleep = [&context](absl::Duration d) { return context.SleepUnlessCancelled(d); };
-  if (task.status == "INCRMIGEATING") {  // streaming: differences may be replication lag
+  if (task.status == task_model::TaskStatus::kIncrMigrating) {  // streaming: differences may be replication lag
     hooks.wait_for_catch_up = [this, &task, &context](engine::redis::RedisClient& source) {
       return WaitForCatchUp(source, tasks_, workers_, task, context, options_.catch_up_deadline);
     };

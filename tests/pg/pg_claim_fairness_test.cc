@@ -20,7 +20,7 @@ class PgClaimFairnessTest : public PgStoreTest {
     for (int i = 0; i < count; ++i) {
       TaskRecord task = MakeTask(absl::StrCat(project, "-t", i));
       task.project_id = project;
-      task.status = "MIGRATING";
+      task.status = task_model::TaskStatus::kMigrating;
       task.desired_state = "running";
       ASSERT_TRUE(store_->CreateTask(task, TaskEvent{}).ok());
     }
@@ -111,7 +111,7 @@ TEST_F(PgClaimFairnessTest, StoppingTaskIsClaimedEvenWhenItsProjectIsAtTheCap) {
   ASSERT_TRUE(store_
                   ->UpdateTask("a", "a-t1",
                                [](TaskRecord& task, TaskEvent&) {
-                                 task.status = "TERMINATING";
+                                 task.status = task_model::TaskStatus::kTerminating;
                                  task.desired_state = "stopped";
                                  return absl::OkStatus();
                                })

@@ -33,7 +33,7 @@ class PgPoolBoundsTest : public PgStoreTest {
     pool_ = *std::move(pool);
     workers_ = std::make_unique<PgWorkerStore>(*pool_);
     TaskRecord task = MakeTask("t1");
-    task.status = "MIGRATING";
+    task.status = task_model::TaskStatus::kMigrating;
     task.desired_state = "running";
     ASSERT_TRUE(store_->CreateTask(task, TaskEvent{}).ok());
     auto claim = workers_->ClaimTask("w", absl::Seconds(30));

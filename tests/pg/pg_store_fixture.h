@@ -36,7 +36,7 @@ class PgStoreTest : public test_support::PgDatabaseTest {
     task.name = name;
     task.kind = "online_migration";
     task.job_id = "job-" + id;
-    task.status = "RUNNING";
+    task.status = task_model::TaskStatus::kRunning;
     task.desired_state = "idle";
     return task;
   }

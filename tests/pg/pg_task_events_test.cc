@@ -62,7 +62,7 @@ class TaskChannelListener : public pqxx::notification_receiver {
   std::vector<std::string> payloads;
 };
 
-absl::Status SetState(PgStore& store, const std::string& task_id, const std::string& status,
+absl::Status SetState(PgStore& store, const std::string& task_id, task_model::TaskStatus status,
                       const std::string& desired_state) {
   return store
       .UpdateTask("p1", task_id,
@@ -80,18 +80,18 @@ TEST_F(PgStoreTest, ClaimableUpdateNotifiesTaskChannel) {
   for (const char* id : {"idle", "leased", "claimable"}) {
     ASSERT_TRUE(store_->CreateTask(MakeTask(id), TaskEvent()).ok());
   }
-  ASSERT_TRUE(SetState(*store_, "idle", "MIGRATING", "stopped").ok());
+  ASSERT_TRUE(SetState(*store_, "idle", task_model::TaskStatus::kMigrating, "stopped").ok());
   ASSERT_TRUE(store_
                   ->UpdateTask("p1", "leased",
                                [](TaskRecord& task, TaskEvent&) {
-                                 task.status = "MIGRATING";
+                                 task.status = task_model::TaskStatus::kMigrating;
                                  task.desired_state = "running";
                                  task.lease_owner = "worker-1";
                                  task.lease_expires_at = absl::Now() + absl::Minutes(5);
                                  return absl::OkStatus();
                                })
                   .ok());
-  ASSERT_TRUE(SetState(*store_, "claimable", "MIGRATING", "running").ok());
+  ASSERT_TRUE(SetState(*store_, "claimable", task_model::TaskStatus::kMigrating, "running").ok());
 
   bool delivered = WaitFor(
       [&] {

@@ -1,6 +1,8 @@
 // PgStore's TaskStore against a real PostgreSQL: create, get, list, update and their errors.
 #include <gtest/gtest.h>
 
+#include <pqxx/connection>
+#include <pqxx/transaction>
 #include <string>
 
 #include "services/common/errors.h"
@@ -26,7 +28,7 @@ TEST_F(PgStoreTest, CreateThenGetReturnsEveryField) {
   EXPECT_EQ(got->job_id, "job-t1");
   EXPECT_EQ(got->config_json, R"({"bandwidth_limit_mb": 10})");
   EXPECT_EQ(got->stats_json, R"({"keys": 5})");
-  EXPECT_EQ(got->status, "RUNNING");
+  EXPECT_EQ(got->status, task_model::TaskStatus::kRunning);
   EXPECT_EQ(got->lease_expires_at, task.lease_expires_at);
   EXPECT_EQ(got->created_at, task.created_at);
   EXPECT_FALSE(got->released_at.has_value());
@@ -74,7 +76,7 @@ TEST_F(PgStoreTest, ListIsNewestFirstWithoutDeletedAndPages) {
   for (int i = 0; i < 5; ++i) {
     TaskRecord task = MakeTask("t" + std::to_string(i), "name" + std::to_string(i));
     task.created_at = absl::FromUnixSeconds(1000 + i);
-    if (i == 2) task.status = "DELETED";
+    if (i == 2) task.status = task_model::TaskStatus::kDeleted;
     ASSERT_TRUE(store_->CreateTask(task, TaskEvent()).ok());
   }
   TaskRecord other = MakeTask("x");
@@ -120,7 +122,7 @@ TEST_F(PgStoreTest, UpdateWritesRowAndEvent) {
   ASSERT_TRUE(store_->CreateTask(task, TaskEvent()).ok());
   absl::StatusOr<TaskRecord> updated =
       store_->UpdateTask("p1", "t1", [](TaskRecord& row, TaskEvent& event) {
-        row.status = "MIGRATION_FAILED";
+        row.status = task_model::TaskStatus::kMigrationFailed;
         row.error = "source unreachable";
         row.id = "ignored";
         row.released_at = absl::FromUnixSeconds(2000);
@@ -133,7 +135,7 @@ TEST_F(PgStoreTest, UpdateWritesRowAndEvent) {
       });
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->id, "t1");
-  EXPECT_EQ(updated->status, "MIGRATION_FAILED");
+  EXPECT_EQ(updated->status, task_model::TaskStatus::kMigrationFailed);
   EXPECT_GT(updated->updated_at, absl::FromUnixSeconds(1000));
   EXPECT_EQ(updated->released_at, absl::FromUnixSeconds(2000));
 
@@ -153,13 +155,64 @@ TEST_F(PgStoreTest, UpdateWritesRowAndEvent) {
   EXPECT_GT(event.created_at, absl::Now() - absl::Minutes(1));
 }
 
+TEST_F(PgStoreTest, StatusTravelsAsItsDcsSpelling) {
+  TaskRecord task = MakeTask("t1");
+  task.status = task_model::TaskStatus::kIncrMigrating;
+  ASSERT_TRUE(store_->CreateTask(task, TaskEvent()).ok());
+  pqxx::connection connection(db_url());
+  pqxx::work tx(connection);
+  EXPECT_EQ(tx.exec1("SELECT status FROM tasks WHERE id = 't1'")[0].as<std::string>(),
+            "INCRMIGEATING");
+}
+
+TEST_F(PgStoreTest, UnknownStatusInARowIsAnErrorWhenRead) {
+  ASSERT_TRUE(store_->CreateTask(MakeTask("t1"), TaskEvent()).ok());
+  {
+    pqxx::connection connection(db_url());
+    pqxx::work tx(connection);
+    tx.exec0("UPDATE tasks SET status = 'STOPPED' WHERE id = 't1'");
+    tx.commit();
+  }
+  absl::StatusOr<TaskRecord> got = store_->GetTask("p1", "t1");
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kInternal);
+  EXPECT_NE(got.status().message().find("\"STOPPED\" is not a task status"),
+            absl::string_view::npos)
+      << got.status();
+  EXPECT_FALSE(store_->ListTasks("p1", "", 0, 10).ok());
+}
+
+TEST_F(PgStoreTest, LeaseLivenessIsJudgedByTheDatabaseClock) {
+  TaskRecord live = MakeTask("live");
+  live.lease_owner = "w/0";
+  live.lease_expires_at = absl::Now() + absl::Minutes(5);
+  TaskRecord expired = MakeTask("expired");
+  expired.lease_owner = "w/1";
+  expired.lease_expires_at = absl::Now() - absl::Minutes(5);
+  for (const TaskRecord& task : {live, expired, MakeTask("free")}) {
+    ASSERT_TRUE(store_->CreateTask(task, TaskEvent()).ok());
+  }
+  EXPECT_TRUE(store_->GetTask("p1", "live")->lease_live);
+  EXPECT_FALSE(store_->GetTask("p1", "expired")->lease_live);
+  EXPECT_FALSE(store_->GetTask("p1", "free")->lease_live);
+  // The row a mutation sees (the stop decision) carries it too.
+  bool seen_live = true;
+  ASSERT_TRUE(store_
+                  ->UpdateTask("p1", "expired",
+                               [&](TaskRecord& row, TaskEvent&) {
+                                 seen_live = row.lease_live;
+                                 return absl::OkStatus();
+                               })
+                  .ok());
+  EXPECT_FALSE(seen_live);
+}
+
 TEST_F(PgStoreTest, FailingMutationWritesNothing) {
   ASSERT_TRUE(store_->CreateTask(MakeTask("t1", "before"), TaskEvent()).ok());
   absl::StatusOr<TaskRecord> result =
       store_->UpdateTask("p1", "t1", [](TaskRecord& row, TaskEvent& event) {
         row.name = "after";
         event.code = "RENAMED";
-        return errors::WrongState("rename", row.status, "STOPPED");
+        return errors::WrongState("rename", task_model::ToDcsString(row.status), "STOPPED");
       });
   EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(errors::DcsCodeOf(result.status()), "DCS.4134");

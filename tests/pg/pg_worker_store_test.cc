@@ -18,12 +18,37 @@ class PgWorkerStoreTest : public PgStoreTest {
   // A task an operator configured: claimable.
   void CreateClaimable(const std::string& id) {
     TaskRecord task = MakeTask(id);
-    task.status = "MIGRATING";
+    task.status = task_model::TaskStatus::kMigrating;
     task.desired_state = "running";
     ASSERT_TRUE(store_->CreateTask(task, TaskEvent{}).ok());
   }
   std::unique_ptr<PgWorkerStore> workers_;
 };
+
+TEST_F(PgWorkerStoreTest, TargetEmptyAtFirstSyncIsStoredAndReadByTheNextClaim) {
+  CreateClaimable("t1");
+  auto first = workers_->ClaimTask("worker-a", absl::Seconds(30));
+  ASSERT_TRUE(first.ok() && first->has_value());
+  EXPECT_FALSE((*first)->target_empty_at_first_sync.has_value());
+  ASSERT_TRUE(workers_
+                  ->UpdateLeasedTask("t1", 1,
+                                     [](TaskRecord& row, TaskEvent&) {
+                                       row.target_empty_at_first_sync = true;
+                                       return absl::OkStatus();
+                                     })
+                  .ok());
+  ASSERT_TRUE(workers_->ReleaseLease("t1", 1).ok());
+  auto second = workers_->ClaimTask("worker-b", absl::Seconds(30));
+  ASSERT_TRUE(second.ok() && second->has_value());
+  EXPECT_EQ((*second)->target_empty_at_first_sync, true);
+  // A new configuration forgets it (the API resets the field).
+  auto reset = store_->UpdateTask("p1", "t1", [](TaskRecord& row, TaskEvent&) {
+    row.target_empty_at_first_sync.reset();
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(reset.ok()) << reset.status();
+  EXPECT_FALSE(reset->target_empty_at_first_sync.has_value());
+}
 
 TEST_F(PgWorkerStoreTest, ClaimTakesOneClaimableTaskOnce) {
   ASSERT_TRUE(store_->CreateTask(MakeTask("idle"), TaskEvent{}).ok());  // RUNNING: not claimable
@@ -59,13 +84,13 @@ TEST_F(PgWorkerStoreTest, ExpiredLeaseIsTakenOverAndTheOldEpochIsFenced) {
   EXPECT_TRUE(absl::IsAborted(workers_->WriteCheckpoint("t1", 1, Checkpoint{"", "r", 5, 1})));
   EXPECT_TRUE(absl::IsAborted(workers_->AddEvent("t1", 1, MakeEvent("X"))));
   auto update = workers_->UpdateLeasedTask("t1", 1, [](TaskRecord& t, TaskEvent&) {
-    t.status = "SUCCESS";
+    t.status = task_model::TaskStatus::kSuccess;
     return absl::OkStatus();
   });
   EXPECT_TRUE(absl::IsAborted(update.status()));
   auto row = store_->GetTask("p1", "t1");
   ASSERT_TRUE(row.ok());
-  EXPECT_EQ(row->status, "MIGRATING");
+  EXPECT_EQ(row->status, task_model::TaskStatus::kMigrating);
   // The new holder can.
   EXPECT_TRUE(workers_->RenewLease("t1", 2, absl::Seconds(30)).ok());
   EXPECT_TRUE(workers_->WriteStats("t1", 2, R"({"offset":"7"})").ok());
@@ -113,13 +138,13 @@ TEST_F(PgWorkerStoreTest, LeasedUpdatesAndRelease) {
   ASSERT_TRUE(workers_->ClaimTask("w", absl::Seconds(30)).ok());
   auto updated = workers_->UpdateLeasedTask("t1", 1, [](TaskRecord& t, TaskEvent& e) {
     e.code = "FULL_SYNC_STARTED";
-    e.from_status = t.status;
-    t.status = "FULLMIGRATING";
-    e.to_status = t.status;
+    e.from_status = std::string(task_model::ToDcsString(t.status));
+    t.status = task_model::TaskStatus::kFullMigrating;
+    e.to_status = std::string(task_model::ToDcsString(t.status));
     return absl::OkStatus();
   });
   ASSERT_TRUE(updated.ok()) << updated.status();
-  EXPECT_EQ(updated->status, "FULLMIGRATING");
+  EXPECT_EQ(updated->status, task_model::TaskStatus::kFullMigrating);
   EXPECT_EQ(updated->lease_owner, "w");
   ASSERT_TRUE(workers_->ReleaseLease("t1", 1).ok());
   auto row = store_->GetTask("p1", "t1");
@@ -135,12 +160,12 @@ TEST_F(PgWorkerStoreTest, LeasedUpdatesAndRelease) {
 
 TEST_F(PgWorkerStoreTest, StoppingTaskOfADeadWorkerIsClaimable) {
   TaskRecord task = MakeTask("t1");
-  task.status = "TERMINATING";
+  task.status = task_model::TaskStatus::kTerminating;
   task.desired_state = "stopped";
   ASSERT_TRUE(store_->CreateTask(task, TaskEvent{}).ok());
   auto claim = workers_->ClaimTask("w", absl::Seconds(30));
   ASSERT_TRUE(claim.ok() && claim->has_value());
-  EXPECT_EQ((*claim)->status, "TERMINATING");
+  EXPECT_EQ((*claim)->status, task_model::TaskStatus::kTerminating);
 }
 
 TEST_F(PgWorkerStoreTest, NotifierWakesOnClaimableUpdate) {
@@ -150,11 +175,14 @@ TEST_F(PgWorkerStoreTest, NotifierWakesOnClaimableUpdate) {
   ASSERT_TRUE(quiet.ok());
   EXPECT_FALSE(*quiet);
   ASSERT_TRUE(store_->CreateTask(MakeTask("t1"), TaskEvent{}).ok());
-  ASSERT_TRUE(store_->UpdateTask("p1", "t1", [](TaskRecord& t, TaskEvent&) {
-                       t.status = "MIGRATING";
-                       t.desired_state = "running";
-                       return absl::OkStatus();
-                     }).ok());
+  ASSERT_TRUE(store_
+                  ->UpdateTask("p1", "t1",
+                               [](TaskRecord& t, TaskEvent&) {
+                                 t.status = task_model::TaskStatus::kMigrating;
+                                 t.desired_state = "running";
+                                 return absl::OkStatus();
+                               })
+                  .ok());
   bool woke = false;
   ASSERT_TRUE(WaitFor(
       [&] {

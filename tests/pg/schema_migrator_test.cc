@@ -96,6 +96,24 @@ TEST_F(PgDatabaseTest, FailingMigrationAppliesNothing) {
   EXPECT_EQ(ApplyMigrations(*pool, duplicate).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(PgDatabaseTest, AGapInTheNumberingIsFilledWhenTheMissingMigrationArrives) {
+  // Branches number their migrations independently: 0006 may be applied before 0005 exists.
+  std::unique_ptr<PgPool> pool = MakePool(db_url());
+  ASSERT_NE(pool, nullptr);
+  const Migration with_gap[] = {{1, "0001_a.sql", "CREATE TABLE a (x int)"},
+                                {3, "0003_c.sql", "CREATE TABLE c (x int)"}};
+  absl::StatusOr<std::vector<int>> first = ApplyMigrations(*pool, with_gap);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, (std::vector<int>{1, 3}));
+  const Migration filled[] = {{1, "0001_a.sql", "CREATE TABLE a (x int)"},
+                              {2, "0002_b.sql", "CREATE TABLE b (x int)"},
+                              {3, "0003_c.sql", "CREATE TABLE c (x int)"}};
+  absl::StatusOr<std::vector<int>> second = ApplyMigrations(*pool, filled);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*second, (std::vector<int>{2}));
+  EXPECT_EQ(QueryInt(db_url(), "SELECT count(*) FROM pg_tables WHERE tablename = 'b'"), 1);
+}
+
 TEST_F(PgDatabaseTest, PoolReconnectsAfterTheServerDropsItsConnections) {
   std::unique_ptr<PgPool> pool = MakePool(db_url(), 2);
   ASSERT_NE(pool, nullptr);

@@ -24,7 +24,7 @@ class SyncStopLimitTest : public storage::PgStoreTest {
   // A running task whose worker holds a live lease but never drains: a stop leaves it TERMINATING.
   void CreateLeasedTask(const std::string& id) {
     TaskRecord task = MakeTask(id);
-    task.status = "MIGRATING";
+    task.status = task_model::TaskStatus::kMigrating;
     task.desired_state = "running";
     task.lease_owner = "stuck-worker";
     task.lease_epoch = 1;
@@ -77,7 +77,7 @@ TEST_F(SyncStopLimitTest, CallsBeyondTheLimitAnswerAtOnce) {
     // Every call requested the stop, waiting or not.
     auto task = store_->GetTask("p1", absl::StrCat("t", i));
     ASSERT_TRUE(task.ok());
-    EXPECT_EQ(task->status, "TERMINATING");
+    EXPECT_EQ(task->status, task_model::TaskStatus::kTerminating);
     EXPECT_EQ(task->desired_state, "stopped");
   }
   EXPECT_EQ(waited, kWaits);
@@ -103,13 +103,13 @@ TEST_F(SyncStopLimitTest, SlotsAreGivenBackAndAStoppedTaskAnswersOk) {
   ASSERT_TRUE(storage::WaitFor(
       [&] {
         auto task = store_->GetTask("p1", "second");
-        return task.ok() && task->status == "TERMINATING";
+        return task.ok() && task->status == task_model::TaskStatus::kTerminating;
       },
       absl::Seconds(10)));
   ASSERT_TRUE(store_
                   ->UpdateTask("p1", "second",
                                [](TaskRecord& task, TaskEvent&) {
-                                 task.status = "TERMINATED";
+                                 task.status = task_model::TaskStatus::kTerminated;
                                  task.lease_owner.clear();
                                  return absl::OkStatus();
                                })

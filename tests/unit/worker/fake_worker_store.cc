@@ -47,7 +47,12 @@ absl::StatusOr<storage::TaskRecord> FakeWorkerStore::UpdateLeasedTask(
   storage::TaskEvent event;
   if (absl::Status s = mutate(row, event); !s.ok()) return s;
   task_ = row;
-  writes_.push_back(absl::StrCat("transition:", row.status));
+  if (event.code.empty()) {
+    writes_.push_back("UpdateLeasedTask");  // a row change without a log entry
+    return task_;
+  }
+  transition_events_.push_back(event);
+  writes_.push_back(absl::StrCat("transition:", task_model::ToDcsString(row.status)));
   return task_;
 }
 
@@ -100,6 +105,16 @@ void FakeWorkerStore::TakeOver() {
 void FakeWorkerStore::SetDesiredState(const std::string& state) {
   absl::MutexLock lock(&mu_);
   task_.desired_state = state;
+}
+
+void FakeWorkerStore::SetStatus(task_model::TaskStatus status) {
+  absl::MutexLock lock(&mu_);
+  task_.status = status;
+}
+
+std::vector<storage::TaskEvent> FakeWorkerStore::transition_events() const {
+  absl::MutexLock lock(&mu_);
+  return transition_events_;
 }
 
 storage::TaskRecord FakeWorkerStore::task() const {

@@ -32,8 +32,9 @@ class FakeLeaseClock final : public LeaseClock {
 };
 
 // One task. Fenced calls answer ABORTED once `epoch` is not the task's epoch; every write is
-// recorded as "<call>" or "transition:<status>". `renew_hook`, when set, runs inside RenewLease
-// (e.g. to block it or make it fail) and its non-OK status is returned.
+// recorded as "<call>" or, for a row change with a log entry, "transition:<status>". `renew_hook`,
+// when set, runs inside RenewLease (e.g. to block it or make it fail) and its non-OK status is
+// returned.
 class FakeWorkerStore final : public storage::WorkerStore {
  public:
   explicit FakeWorkerStore(storage::TaskRecord task) : task_(std::move(task)) {}
@@ -57,6 +58,10 @@ class FakeWorkerStore final : public storage::WorkerStore {
   // Another worker claims the task (epoch + 1).
   void TakeOver();
   void SetDesiredState(const std::string& state);
+  // What the API does meanwhile (a stop, say): the row's status changes under the worker.
+  void SetStatus(task_model::TaskStatus status);
+  // The log entries written with status transitions, oldest first.
+  std::vector<storage::TaskEvent> transition_events() const;
   storage::TaskRecord task() const;
   std::vector<std::string> writes() const;
   int renewals() const;
@@ -68,6 +73,7 @@ class FakeWorkerStore final : public storage::WorkerStore {
   storage::TaskRecord task_ ABSL_GUARDED_BY(mu_);
   std::vector<storage::Checkpoint> checkpoints_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> writes_ ABSL_GUARDED_BY(mu_);
+  std::vector<storage::TaskEvent> transition_events_ ABSL_GUARDED_BY(mu_);
   int renewals_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

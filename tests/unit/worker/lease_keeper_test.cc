@@ -18,7 +18,7 @@ storage::TaskRecord Task() {
   storage::TaskRecord task;
   task.id = "t1";
   task.desired_state = "running";
-  task.status = "INCRMIGEATING";
+  task.status = task_model::TaskStatus::kIncrMigrating;
   task.lease_epoch = 1;
   return task;
 }

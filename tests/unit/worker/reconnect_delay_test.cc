@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "services/worker/online_migration_job.h"
+#include "services/worker/reconnect_policy.h"
 
 namespace rms::worker {
 namespace {

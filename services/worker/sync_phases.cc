@@ -1,0 +1,102 @@
+// OnlineMigrationJob's phase sequence over one source connection: PSYNC, then a snapshot
+// (+FULLRESYNC) or the continued stream (+CONTINUE), then, for incremental tasks, the stream.
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "services/common/status_macros.h"
+#include "services/worker/dbsize_probe.h"
+#include "services/worker/online_migration_job.h"
+#include "services/worker/target_fence.h"
+#include "services/worker/snapshot_copy.h"
+
+namespace rms::worker {
+
+using engine::replication::ReplicationSession;
+
+absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporter& reporter) {
+  if (absl::Status s = EnsureWriter(reporter); !s.ok()) return s;
+  if (absl::Status s = FenceSourceOnce(); !s.ok()) return s;
+  engine::replication::SessionOptions options;
+  options.client_name = ApplierClientName(task_.id, task_.lease_epoch);
+  {
+    absl::MutexLock lock(&live_mu_);
+    options.throttle = bucket_.get();
+  }
+  options.max_command_bytes = limits_.max_command_bytes;
+  options.memory_budget = limits_.budget;
+  std::unique_ptr<ReplicationSession> session = ReplicationSession::Create(source_, options);
+  const int link = context.OnCancel([&session] { session->Cancel(); });
+  absl::Status status = session->Start(resume_.replid, resume_.applied);
+  if (status.ok() && session->reply().full_resync) {
+    status = CopyFullSnapshot(*session, context, reporter);
+  } else if (status.ok()) {
+    reporter.log(
+        "info", "PARTIAL_RESYNC",
+        absl::StrCat("+CONTINUE: the source resumed the stream after offset ", resume_.applied));
+    resume_.replid = session->reply().replid;
+    progress_.snapshot_done = true;
+    // The source does not repeat SELECT after +CONTINUE: restore the stream's database.
+    status = writer_->ApplyCommand({"SELECT", std::to_string(resume_.db)});
+    if (!status.ok()) status = Fail("target", status);
+  } else {
+    status = Fail("source", status);
+  }
+  if (status.ok() && config_.migration_method == "incremental_migration") {
+    status = MoveTo(reporter, task_model::TaskStatus::kIncrMigrating, "INCR_SYNC_STARTED",
+                    "snapshot applied; forwarding the replication stream");
+    if (status.ok()) status = StreamChanges(*session, context);
+  }
+  context.Unregister(link);
+  return status;
+}
+
+absl::Status OnlineMigrationJob::PrepareTargetForSnapshot(const JobReporter& reporter) {
+  if (resume_.synced_once) {
+    RETURN_IF_ERROR(resync_policy_.AllowFlush(resume_.applied));
+    reporter.log("warning", "FULL_RESYNC",
+                 absl::StrCat("the source cannot continue after offset ", resume_.applied,
+                              " (its backlog no longer holds it): flushing the target and "
+                              "copying a new snapshot"));
+    if (absl::Status s = writer_->ApplyCommand({"FLUSHALL"}); !s.ok()) return Fail("target", s);
+    ++progress_.full_resyncs;
+  } else if (!resync_policy_.first_sync_recorded()) {
+    const bool empty = DbSizeProbe(target_).Get(/*force=*/true) == 0;
+    if (absl::Status s = resync_policy_.RecordFirstSync(empty); !s.ok()) {
+      LogWarning(absl::StrCat("task ", task_.id,
+                              ": could not store whether the target held keys "
+                              "at the first sync: ",
+                              s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session, TaskContext& context,
+                                                  const JobReporter& reporter) {
+  RETURN_IF_ERROR(PrepareTargetForSnapshot(reporter));
+  absl::Status moved = MoveTo(
+      reporter, task_model::TaskStatus::kFullMigrating, "FULL_SYNC_STARTED",
+      absl::StrCat("copying the snapshot of ", source_.Describe(), " to ", target_.Describe()));
+  if (!moved.ok()) return moved;
+  progress_.snapshot_done = false;
+  progress_.source_offset = -1;  // lag is measured again once the stream runs
+  progress_.source_behind_us = 0;
+  progress_.snapshot_size = session.snapshot_size();
+  auto warn = [&](const std::string& w) { reporter.log("warning", "TARGET_WARNING", w); };
+  absl::Status status = CopySnapshot(session.snapshot(), *writer_, progress_, context, warn);
+  if (!status.ok()) return context.cancelled() ? context.reason() : Fail("snapshot", status);
+  reporter.log("info", "FULL_SYNC_DONE",
+               absl::StrCat("snapshot copied: ", progress_.keys_written.load(), " keys, ",
+                            progress_.snapshot_bytes.load(), " RDB bytes"));
+  resume_.StartHistory(session.reply().replid, session.reply().offset);
+  return Checkpoint(session);
+}
+
+absl::Status OnlineMigrationJob::Checkpoint(ReplicationSession& session) {
+  (void)session.SetAppliedOffset(resume_.applied);
+  progress_.applied_offset = resume_.applied;
+  progress_.read_offset = session.read_offset();
+  return store_.WriteCheckpoint(task_.id, task_.lease_epoch,
+                                resume_.ToCheckpoint(config_.source->addrs, task_.lease_epoch));
+}
+
+}  // namespace rms::worker
