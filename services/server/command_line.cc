@@ -2,9 +2,11 @@
 #include "services/server/command_line.h"
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -42,6 +44,22 @@ absl::Status ParseRoles(const std::string& value, ServerOptions& options) {
   return absl::OkStatus();
 }
 
+// The database URL kept in a file (a mounted secret), so it is in neither `ps` nor the
+// environment: its first line, without surrounding blanks.
+absl::Status ReadDatabaseUrlFile(const std::string& path, std::string* url) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--database-url-file: cannot read a line from ", path));
+  }
+  *url = std::string(absl::StripAsciiWhitespace(line));
+  if (url->empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--database-url-file: ", path, " is empty"));
+  }
+  return absl::OkStatus();
+}
+
 std::map<std::string, Setter> DatabaseFlags(DatabaseOptions& db) {
   return {
       {"--data-dir",
@@ -54,6 +72,8 @@ std::map<std::string, Setter> DatabaseFlags(DatabaseOptions& db) {
          db.database_url = v;
          return absl::OkStatus();
        }},
+      {"--database-url-file",
+       [&db](const std::string& v) { return ReadDatabaseUrlFile(v, &db.database_url); }},
       {"--key-file",
        [&db](const std::string& v) {
          db.key_file = v;
@@ -224,6 +244,8 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
     o.tls_key_file = v;
     return absl::OkStatus();
   };
+  flags["--tls-cert"] = flags["--tls-cert-file"];  // the shorter spellings, same meaning
+  flags["--tls-key"] = flags["--tls-key-file"];
   if (absl::Status s = ApplyFlags(args, 0, flags, {}); !s.ok()) return s;
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
     return absl::InvalidArgumentError("--tls-cert-file and --tls-key-file go together");
@@ -246,7 +268,9 @@ const char* Usage() {
              [--key-file PATH])
 
 defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is not given;
-          the environment variable RMS_DATABASE_URL, when set, is the default --database-url),
+          the environment variable RMS_DATABASE_URL, when set, is the default --database-url;
+          --database-url-file FILE reads it from the first line of FILE instead),
+          --tls-cert and --tls-key are the same as --tls-cert-file and --tls-key-file,
           --key-file <data-dir>/secret.key, --http-listen 127.0.0.1:8080,
           --grpc-listen 127.0.0.1:9090, --metrics-listen 127.0.0.1:9464, --roles api,worker,
           --workers 2, --import-dir <data-dir>/import, --max-command-mb 1024,

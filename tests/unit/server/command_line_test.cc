@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 namespace rms::server {
 namespace {
 
@@ -31,6 +33,36 @@ TEST(CommandLineTest, TlsFilesGoTogether) {
   EXPECT_NE(cert_only.status().message().find("--tls-key-file"), absl::string_view::npos);
   EXPECT_FALSE(ParseCommandLine({"--tls-key-file", "k.pem"}).ok());
   EXPECT_FALSE(ParseCommandLine({"--http-max-connections", "0"}).ok());
+}
+
+TEST(CommandLineTest, ShortTlsSpellingsMeanTheSame) {
+  auto both = ParseCommandLine({"--tls-cert", "c.pem", "--tls-key", "k.pem"});
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->serve.tls_cert_file, "c.pem");
+  EXPECT_EQ(both->serve.tls_key_file, "k.pem");
+}
+
+TEST(CommandLineTest, DatabaseUrlFromAFile) {
+  const std::string path = ::testing::TempDir() + "/database-url";
+  {
+    std::ofstream out(path);
+    out << "  postgresql://rms:secret@127.0.0.1:5432/rms  \nignored second line\n";
+  }
+  auto command = ParseCommandLine({"--database-url-file", path}, "postgresql://from-env/x");
+  ASSERT_TRUE(command.ok()) << command.status();
+  EXPECT_EQ(command->serve.database.database_url, "postgresql://rms:secret@127.0.0.1:5432/rms");
+  auto credentials =
+      ParseCommandLine({"credentials", "list", "--project", "p", "--database-url-file", path});
+  ASSERT_TRUE(credentials.ok()) << credentials.status();
+  EXPECT_EQ(credentials->credentials.database.database_url,
+            "postgresql://rms:secret@127.0.0.1:5432/rms");
+  { std::ofstream(path) << "   \n"; }
+  auto empty = ParseCommandLine({"--database-url-file", path});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("empty"), absl::string_view::npos);
+  auto missing = ParseCommandLine({"--database-url-file", path + ".missing"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message().find("secret"), absl::string_view::npos);
 }
 
 TEST(CommandLineTest, ParsesBothFlagForms) {
