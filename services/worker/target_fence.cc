@@ -52,6 +52,19 @@ absl::StatusOr<ApplierConnections> ListAppliers(engine::redis::RedisClient& clie
   return found;
 }
 
+// CLIENT KILL ID of each of `ids` (connections of older owners of `task_id`), logged as `what`.
+absl::Status CloseOlder(engine::redis::RedisClient& client, const std::vector<int64_t>& ids,
+                        absl::string_view task_id, int64_t epoch, absl::string_view what) {
+  for (int64_t id : ids) {
+    absl::Status killed = client.Command({"CLIENT", "KILL", "ID", absl::StrCat(id)}).status();
+    // Gone meanwhile ("No such client") is what was wanted.
+    if (!killed.ok() && !absl::IsFailedPrecondition(killed)) return killed;
+    LogInfo(absl::StrCat("task ", task_id, ": closed ", what, " ", id,
+                         " of an older owner (epoch < ", epoch, ")"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string ApplierClientName(absl::string_view task_id, int64_t epoch) {
@@ -96,13 +109,7 @@ ApplierConnections FindApplierConnections(absl::string_view client_list, absl::s
 absl::Status FenceSource(engine::redis::RedisClient& client, absl::string_view task_id,
                          int64_t epoch) {
   ASSIGN_OR_RETURN(ApplierConnections found, ListAppliers(client, task_id, epoch));
-  for (int64_t id : found.older_ids) {
-    absl::Status killed = client.Command({"CLIENT", "KILL", "ID", absl::StrCat(id)}).status();
-    if (!killed.ok() && !absl::IsFailedPrecondition(killed)) return killed;
-    LogInfo(absl::StrCat("task ", task_id, ": closed replication link ", id,
-                         " of an older owner on the source (epoch < ", epoch, ")"));
-  }
-  return absl::OkStatus();
+  return CloseOlder(client, found.older_ids, task_id, epoch, "replication link on the source");
 }
 
 absl::StatusOr<std::optional<Handover>> FenceTarget(engine::redis::RedisClient& client,
@@ -118,13 +125,7 @@ absl::StatusOr<std::optional<Handover>> FenceTarget(engine::redis::RedisClient& 
     absl::SleepFor(kSettlePoll);
     ASSIGN_OR_RETURN(found, ListAppliers(client, task_id, epoch));
   }
-  for (int64_t id : found.older_ids) {
-    absl::Status killed = client.Command({"CLIENT", "KILL", "ID", absl::StrCat(id)}).status();
-    // Gone meanwhile ("No such client") is what was wanted.
-    if (!killed.ok() && !absl::IsFailedPrecondition(killed)) return killed;
-    LogInfo(absl::StrCat("task ", task_id, ": closed target connection ", id,
-                         " of an older owner (epoch < ", epoch, ")"));
-  }
+  RETURN_IF_ERROR(CloseOlder(client, found.older_ids, task_id, epoch, "target connection"));
   return found.handover;
 }
 
