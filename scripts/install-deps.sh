@@ -9,8 +9,8 @@ packages=(
   libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev
   postgresql-15 redis-server redis-tools python3-redis python3-yaml curl nodejs npm
 )
-# The sanitizer and fuzz pass (RMS_SANITIZE_PASS=1 bash tests/run) builds the fuzzers with clang.
-[ -z "${RMS_SANITIZE_PASS:-}" ] || packages+=(clang libclang-rt-14-dev)
+# The sanitizer and fuzz pass of tests/run builds the fuzzers with clang.
+packages+=(clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

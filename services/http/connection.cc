@@ -16,7 +16,10 @@
 namespace rms::http {
 namespace {
 
+// After a refusal the server reads (and drops) what the client still sends, so that the client
+// reads the answer before the close resets the connection; at most this long and this much.
 constexpr absl::Duration kLingerTime = absl::Seconds(2);
+constexpr size_t kLingerBytes = 4 << 20;
 
 bool KeepAlive(const Request& request) {
   const std::string* connection = request.FindHeader("Connection");
@@ -65,9 +68,10 @@ void RejectAndClose(ByteStream& stream, const Response& response, const Limits& 
   stream.ShutdownWrite();
   const absl::Time linger_end = absl::Now() + kLingerTime;
   char sink[16 << 10];
-  while (true) {
+  for (size_t dropped = 0; dropped < kLingerBytes;) {
     absl::StatusOr<size_t> got = stream.Read(sink, sizeof(sink), linger_end);
     if (!got.ok() || *got == 0) return;
+    dropped += *got;
   }
 }
 

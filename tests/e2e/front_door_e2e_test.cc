@@ -88,6 +88,20 @@ class FrontDoorTest : public E2eTest {
     return connection.ReadResponse(In(absl::Seconds(30)));
   }
 
+  // A POST with neither Content-Length nor Transfer-Encoding (an empty body, RFC 9112), followed
+  // by up to `mib` MiB of bytes that are no request. Returns how many MiB were accepted before the
+  // server refused them and closed.
+  int PostLengthLess(int mib) const {
+    RawConnection connection = *RawConnection::Connect(port());
+    connection.Send(absl::StrCat("POST ", P("/migration-task"),
+                                 " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Content-Type: application/json\r\n\r\n"));
+    const std::string junk(1 << 20, 'x');
+    int sent = 0;
+    while (sent < mib && connection.Send(junk)) ++sent;
+    return sent;
+  }
+
   std::string PostGzip(const std::string& gzip) const {
     RawConnection connection = *RawConnection::Connect(port());
     connection.Send(absl::StrCat("POST ", P("/migration-task"),
@@ -117,6 +131,16 @@ TEST_F(FrontDoorTest, ChunkedBodyOf600MiBIsRefusedWith413AndFlatMemory) {
     EXPECT_EQ(StatusOf(answer), 413) << answer.substr(0, 300);
     EXPECT_TRUE(absl::StrContains(answer, "\"error_code\":\"DCS.4413\"")) << answer;
     EXPECT_TRUE(absl::StrContains(answer, "X-Request-Id: "));
+  });
+}
+
+TEST_F(FrontDoorTest, LengthLessBodyIsEmptyAndTheBytesAfterItAreNotBuffered) {
+  ExpectPeakGrowthBelow(16, [&] {
+    // The request has an empty body; the bytes after it are read as the next request line,
+    // refused past 8 KiB (414) and the connection closed: the sender cannot get rid of 600 MiB.
+    const int accepted_mib = PostLengthLess(600);
+    std::cout << "[ measure ] the server took " << accepted_mib << " MiB before closing\n";
+    EXPECT_LT(accepted_mib, 16);
   });
 }
 
