@@ -29,14 +29,16 @@ TargetWriter::TargetWriter(TargetNode& node, TargetWriterOptions options)
     : node_(node),
       options_(options),
       pipeline_(node_, PipelineOptionsOf(options_)),
-      rewriter_(pipeline_, options_.rewrite, options_.target_rdb_version) {}
+      rewriter_(pipeline_, options_.rewrite, options_.target_rdb_version),
+      strings_(options_.string_batch) {}
 
 TargetWriter::TargetWriter(redis::RedisClient& client, TargetWriterOptions options)
     : owned_node_(std::make_unique<RedisClientNode>(client)),
       node_(*owned_node_),
       options_(options),
       pipeline_(node_, PipelineOptionsOf(options_)),
-      rewriter_(pipeline_, options_.rewrite, options_.target_rdb_version) {}
+      rewriter_(pipeline_, options_.rewrite, options_.target_rdb_version),
+      strings_(options_.string_batch) {}
 
 TargetWriter::~TargetWriter() = default;
 
@@ -69,6 +71,7 @@ absl::Status TargetWriter::ApplyEvent(const rdb::RdbEvent& event) {
       if (event.aux_key != "lua") return absl::OkStatus();
       // Scripts saved by Redis 2.x-6.x (aux "lua"): load them so EVALSHA keeps working.
       ++stats_.scripts_loaded;
+      RETURN_IF_ERROR(FlushStrings());
       return pipeline_.Add({"SCRIPT", "LOAD", event.aux_value}, std::nullopt);
     case rdb::RdbEvent::kSelectDb:
       return SelectDb(event.db);
@@ -89,6 +92,7 @@ absl::Status TargetWriter::ApplyEvent(const rdb::RdbEvent& event) {
       if (mode_ != KeyMode::kNone) {
         return absl::FailedPreconditionError("RDB ended inside a key");
       }
+      RETURN_IF_ERROR(FlushStrings());
       return pipeline_.Flush();
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown RDB event type ", event.type));
@@ -97,6 +101,7 @@ absl::Status TargetWriter::ApplyEvent(const rdb::RdbEvent& event) {
 absl::Status TargetWriter::SelectDb(int db) {
   if (db == current_db_) return absl::OkStatus();
   const std::string number = absl::StrCat(db);
+  RETURN_IF_ERROR(FlushStrings());
   RETURN_IF_ERROR(pipeline_.Add({"SELECT", number}, std::nullopt));
   current_db_ = db;
   return absl::OkStatus();
@@ -110,6 +115,7 @@ absl::Status TargetWriter::LoadFunction(const std::string& code) {
     return absl::OkStatus();
   }
   ++stats_.functions_loaded;
+  RETURN_IF_ERROR(FlushStrings());
   return pipeline_.Add({"FUNCTION", "LOAD", "REPLACE", code}, std::nullopt);
 }
 
@@ -125,13 +131,15 @@ absl::Status TargetWriter::ApplyCommand(absl::Span<const std::string> args) {
   }
   std::vector<absl::string_view> views(args.begin(), args.end());
   ++stats_.commands_applied;
-  error_ = pipeline_.Add(views, KeyOfCommand(args));
+  error_ = FlushStrings();
+  if (error_.ok()) error_ = pipeline_.Add(views, KeyOfCommand(args));
   return error_;
 }
 
 absl::Status TargetWriter::Flush() {
   if (!error_.ok()) return error_;
-  error_ = pipeline_.Flush();
+  error_ = FlushStrings();
+  if (error_.ok()) error_ = pipeline_.Flush();
   return error_;
 }
 
@@ -164,6 +172,7 @@ std::vector<std::string> TargetWriter::TakeWarnings() {
 
 TargetWriterStats TargetWriter::stats() const {
   TargetWriterStats out = stats_;
+  out.keys_batched = strings_.keys_batched();
   out.commands_sent = pipeline_.stats().commands_sent;
   out.bytes_sent = pipeline_.stats().bytes_sent;
   out.peak_pipeline_bytes = pipeline_.stats().peak_pending_bytes;

@@ -13,6 +13,7 @@
 #include "services/engine/rdb/rdb_events.h"
 #include "services/engine/redis/redis_client.h"
 #include "services/engine/writer/command_pipeline.h"
+#include "services/engine/writer/string_batch.h"
 #include "services/engine/writer/target_node.h"
 #include "services/engine/writer/value_rewriter.h"
 
@@ -33,11 +34,15 @@ struct TargetWriterOptions {
   RewriteLimits rewrite;
   bool redact_keys = false;    // messages and warnings show key#<hash>, never the key
   bool force_rewrite = false;  // never RESTORE (tests, and targets that refuse RESTORE)
+  // Small strings without a TTL or an LRU/LFU hint go out as MSET batches instead of one
+  // RESTORE each (max_keys 0: never). A Redis Cluster target needs it off: a batch spans slots.
+  StringBatchOptions string_batch;
 };
 
 struct TargetWriterStats {
   uint64_t keys_written = 0;    // keys_restored + keys_rewritten
   uint64_t keys_restored = 0;   // one RESTORE each
+  uint64_t keys_batched = 0;    // small strings sent in MSET batches
   uint64_t keys_rewritten = 0;  // DEL + element commands
   uint64_t keys_expired = 0;    // TTL already passed at the source: deleted on the target
   uint64_t functions_loaded = 0;
@@ -73,8 +78,9 @@ class TargetWriter {
   // Applies one reader event, in reader order: kSelectDb -> SELECT (when the db changes);
   // kFunction -> FUNCTION LOAD REPLACE; an aux "lua" script -> SCRIPT LOAD; kKeyBegin..kKeyEnd ->
   // RESTORE key <expire_at_ms|0> <payload> REPLACE ABSTTL when the target accepts the type and the
-  // capture is at most big_key_bytes, else the rewrite (started before kKeyEnd once the buffered
-  // elements would pass big_key_bytes); kEnd -> Flush(). What the target cannot hold (hash field
+  // capture is at most big_key_bytes (a small string without TTL joins an MSET batch instead),
+  // else the rewrite (started before kKeyEnd once the buffered elements would pass
+  // big_key_bytes); kEnd -> Flush(). What the target cannot hold (hash field
   // TTLs before 7.4, functions before 7.0, module aux data...) becomes a warning.
   // FAILED_PRECONDITION for events out of order or an unset target version.
   absl::Status Apply(const rdb::RdbEvent& event);
@@ -104,6 +110,10 @@ class TargetWriter {
   absl::Status EndKey(const rdb::RdbEvent& event);
   bool CanRestore(const rdb::RdbEvent& event) const;
   absl::Status Restore(const rdb::RdbEvent& event);
+  // Whether the buffered key is a string that goes into the MSET batch.
+  bool BatchesString() const;
+  // Queues the MSET batch, before anything whose order matters.
+  absl::Status FlushStrings();
   // `all_entries`: a stream's entries when they were all still held, else null.
   absl::Status RewriteRest(const rdb::RdbEvent& event,
                            const std::vector<rdb::StreamEntry>* all_entries);
@@ -116,6 +126,7 @@ class TargetWriter {
   TargetWriterOptions options_;
   CommandPipeline pipeline_;
   ValueRewriter rewriter_;
+  StringBatch strings_;
 
   int current_db_ = -1;  // -1: not selected by us yet
   KeyMode mode_ = KeyMode::kNone;

@@ -120,6 +120,11 @@ absl::Status TargetWriter::EndKey(const rdb::RdbEvent& event) {
       ++stats_.keys_expired;
       break;
     case KeyMode::kBuffering: {
+      if (BatchesString()) {
+        ++stats_.keys_written;
+        status = strings_.Add(std::move(key_.key), std::move(buffer_.members.front()), pipeline_);
+        break;
+      }
       if (CanRestore(event)) {
         status = Restore(event);
         break;
@@ -147,6 +152,14 @@ bool TargetWriter::CanRestore(const rdb::RdbEvent& event) const {
          event.raw_value.size() <= options_.big_key_bytes &&
          rdb::TargetAcceptsType(key_.rdb_type, options_.target_rdb_version);
 }
+
+bool TargetWriter::BatchesString() const {
+  return !options_.force_rewrite && key_.kind == ValueKind::kString && key_.expire_at_ms < 0 &&
+         key_.lru_idle_seconds < 0 && key_.lfu_freq < 0 && buffer_.members.size() == 1 &&
+         strings_.Accepts(buffer_.members.front().size());
+}
+
+absl::Status TargetWriter::FlushStrings() { return strings_.FlushTo(pipeline_); }
 
 // RESTORE key <ttl> <payload> REPLACE ABSTTL [IDLETIME s | FREQ f]   (5.0+; before: relative TTL)
 absl::Status TargetWriter::Restore(const rdb::RdbEvent& event) {
