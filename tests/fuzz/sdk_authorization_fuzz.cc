@@ -1,9 +1,10 @@
 // Fuzzes the AK/SK pieces the Authenticator runs before it asks the credential store: the
 // `Authorization: SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>` parser,
 // the X-Sdk-Date parser and the canonical request over a fuzzed method, path, query, headers and
-// body. Invariants: a parsed header prints back to the same fields; canonical URIs and queries use
-// only unreserved bytes and escapes, and canonicalizing twice changes nothing; a request our
-// client signer signs parses and verifies as the server checks it.
+// body, then the Authenticator itself over a one-key in-memory store. Invariants: a parsed header
+// prints back to the same fields; canonical URIs and queries use only unreserved bytes and
+// escapes, and canonicalizing twice changes nothing; a refusal is a catalogued 401 or 403; a
+// request our client signer signs parses, verifies and authenticates.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -18,11 +19,52 @@
 #include "absl/time/time.h"
 #include "services/auth/authenticator.h"
 #include "services/auth/sdk_signing.h"
+#include "services/common/errors.h"
+#include "services/crypto/secret_box.h"
+#include "tests/unit/auth/in_memory_credential_store.h"
 
 namespace {
 
 using rms::auth::SdkAuthorization;
 using rms::auth::SignableRequest;
+
+constexpr char kProject[] = "0504ab27e2c0401cb11d2d2d7e1f4b0b";
+constexpr char kDate[] = "20240101T000000Z";
+
+// The server side: access key "AK" (secret "SK") of kProject, the clock at kDate.
+class Server {
+ public:
+  Server()
+      : box_(rms::crypto::SecretBox::FromKeyForTest(std::string(32, 'k'))),
+        authenticator_(store_, box_, [] { return *rms::auth::ParseSdkDate(kDate); }) {
+    rms::storage::CredentialRecord record;
+    record.id = "cred-ak";
+    record.project_id = kProject;
+    record.kind = "aksk";
+    record.access_key = "AK";
+    record.encrypted_secret_key = *box_.Seal("SK");
+    if (!store_.CreateCredential(record).ok()) abort();
+  }
+
+  // OK, or a catalogued 401/403 (aborts otherwise).
+  absl::Status Authenticate(const SignableRequest& req) const {
+    absl::Status status = authenticator_.Authenticate(req, kProject).status();
+    if (status.ok()) return status;
+    if (!rms::errors::DcsCodeOf(status).has_value()) abort();
+    if (!absl::IsUnauthenticated(status) && !absl::IsPermissionDenied(status)) abort();
+    return status;
+  }
+
+ private:
+  rms::auth::InMemoryCredentialStore store_;
+  rms::crypto::SecretBox box_;
+  rms::auth::Authenticator authenticator_;
+};
+
+const Server& TheServer() {
+  static const Server* server = new Server();
+  return *server;
+}
 
 bool SameFields(const SdkAuthorization& a, const SdkAuthorization& b) {
   return a.access_key == b.access_key && a.signed_headers == b.signed_headers &&
@@ -96,6 +138,14 @@ void CheckSignedRequest(const SignableRequest& req) {
   if (!canonical.ok()) abort();
   const std::string& date = req.headers.find("x-sdk-date")->second;
   if (rms::auth::Sign("SK", rms::auth::StringToSign(date, *canonical)) != auth->signature) abort();
+  SignableRequest sent = req;
+  sent.headers["Authorization"] = *header;
+  const absl::Status status = TheServer().Authenticate(sent);
+  auto project = req.headers.find("x-project-id");
+  const bool must_pass =
+      date == kDate && req.headers.count("x-auth-token") == 0 &&
+      (project == req.headers.end() || absl::StripAsciiWhitespace(project->second) == kProject);
+  if (must_pass && !status.ok()) abort();
 }
 
 SignableRequest ConsumeRequest(FuzzedDataProvider& input) {
@@ -110,7 +160,7 @@ SignableRequest ConsumeRequest(FuzzedDataProvider& input) {
     std::string name = input.ConsumeRandomLengthString(32);
     req.headers[name] = input.ConsumeRandomLengthString(64);
   }
-  if (input.ConsumeBool()) req.headers["X-Sdk-Date"] = "20240101T000000Z";
+  if (input.ConsumeBool()) req.headers["X-Sdk-Date"] = kDate;
   req.body = input.ConsumeRandomLengthString(1024);
   return req;
 }
@@ -124,9 +174,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   CheckSdkDate(input.ConsumeRandomLengthString(20));
   const SignableRequest req = ConsumeRequest(input);
   CheckCanonicalForms(req);
-  if (absl::optional<SdkAuthorization> auth = rms::auth::ParseAuthorization(authorization)) {
-    (void)rms::auth::CanonicalRequest(req, auth->signed_headers);
-  }
+  SignableRequest with_header = req;
+  with_header.headers["Authorization"] = authorization;
+  (void)TheServer().Authenticate(with_header);
   CheckSignedRequest(req);
   return 0;
 }
