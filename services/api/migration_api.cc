@@ -3,8 +3,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/api/addrs.h"
+#include "services/api/body_validation.h"
 #include "services/api/endpoint_identity.h"
-#include "services/api/request_validation.h"
 #include "services/api/task_state.h"
 #include "services/api/task_views.h"
 #include "services/common/errors.h"
@@ -16,34 +16,6 @@ namespace {
 
 constexpr absl::string_view kOnline = "online_migration";
 constexpr absl::string_view kImport = "backupfile_import";
-
-absl::Status ValidateConfigureBody(const v1::ConfigureTaskRequest& request) {
-  const v1::ConfigureTaskBody& body = request.body();
-  RETURN_IF_ERROR(ValidateMigrationMethod("migration_method", body.migration_method()));
-  RETURN_IF_ERROR(ValidateResumeMode("resume_mode", body.resume_mode()));
-  RETURN_IF_ERROR(ValidateBandwidth("bandwidth_limit_mb", body.bandwidth_limit_mb()));
-  RETURN_IF_ERROR(ValidateFullResyncPolicy("full_resync_policy", body.full_resync_policy()));
-  RETURN_IF_ERROR(ValidateInstanceBody("source_instance", body.has_source_instance(),
-                                       body.source_instance()));
-  return ValidateInstanceBody("target_instance", body.has_target_instance(),
-                              body.target_instance());
-}
-
-absl::Status ValidateImportBody(const v1::CreateImportTaskBody& body) {
-  RETURN_IF_ERROR(ValidateTaskName("task_name", body.task_name()));
-  RETURN_IF_ERROR(ValidateDescription("description", body.description()));
-  if (body.migration_type().empty()) return errors::MissingField("migration_type");
-  if (body.migration_type() != kImport) return errors::BadValue("migration_type", kImport);
-  if (body.migration_method().empty()) return errors::MissingField("migration_method");
-  if (body.migration_method() != "full_amount_migration") {
-    return errors::BadValue("migration_method", "full_amount_migration");
-  }
-  RETURN_IF_ERROR(ValidateBandwidth("bandwidth_limit_mb", body.bandwidth_limit_mb()));
-  RETURN_IF_ERROR(
-      ValidateBackupFiles("backup_files", body.has_backup_files(), body.backup_files()));
-  return ValidateInstanceBody("target_instance", body.has_target_instance(),
-                              body.target_instance());
-}
 
 // Both endpoints resolved: they must not reach a common server (after name resolution).
 absl::Status CheckDistinct(const EndpointConfig& source, const EndpointConfig& target) {
@@ -85,8 +57,7 @@ MigrationApi::MigrationApi(storage::TaskStore& tasks, storage::InstanceStore& in
 absl::StatusOr<v1::CreateOnlineTaskResponse> MigrationApi::CreateOnlineTask(
     const v1::CreateOnlineTaskRequest& request) {
   const v1::CreateOnlineTaskBody& body = request.body();
-  RETURN_IF_ERROR(ValidateTaskName("name", body.name()));
-  RETURN_IF_ERROR(ValidateDescription("description", body.description()));
+  RETURN_IF_ERROR(ValidateCreateOnlineTaskBody(body));
   storage::TaskRecord task = NewTask(request.project_id(), kOnline, options_.clock());
   ASSIGN_OR_RETURN(task.id, crypto::RandomHex(16));
   ASSIGN_OR_RETURN(task.job_id, crypto::RandomHex(16));
@@ -113,7 +84,7 @@ absl::StatusOr<v1::CreateOnlineTaskResponse> MigrationApi::CreateOnlineTask(
 
 absl::StatusOr<v1::ConfigureTaskResponse> MigrationApi::ConfigureTask(
     const v1::ConfigureTaskRequest& request) {
-  RETURN_IF_ERROR(ValidateConfigureBody(request));
+  RETURN_IF_ERROR(ValidateConfigureTaskBody(request.body()));
   ASSIGN_OR_RETURN(storage::TaskRecord existing, LoadTask(request.project_id(), request.task_id()));
   if (existing.kind != kOnline) {
     return errors::WrongState("configure", existing.kind, "online_migration tasks");
@@ -132,15 +103,14 @@ absl::StatusOr<v1::ConfigureTaskResponse> MigrationApi::ConfigureTask(
   config.source = std::move(source);
   config.target = std::move(target);
   const std::string config_json = TaskConfigToJson(config);
-  ASSIGN_OR_RETURN(
-      storage::TaskRecord task,
-      Mutate(request.project_id(), request.task_id(),
-             [&](storage::TaskRecord& row, storage::TaskEvent& event) -> absl::Status {
-               RETURN_IF_ERROR(ApplyConfigure(row, event));
-               row.config_json = config_json;
-               event.keywords = {config.migration_method, config.resume_mode};
-               return absl::OkStatus();
-             }));
+  ASSIGN_OR_RETURN(storage::TaskRecord task,
+                   Mutate(request.project_id(), request.task_id(),
+                          [&](storage::TaskRecord& row, storage::TaskEvent& event) -> absl::Status {
+                            RETURN_IF_ERROR(ApplyConfigure(row, event));
+                            row.config_json = config_json;
+                            event.keywords = {config.migration_method, config.resume_mode};
+                            return absl::OkStatus();
+                          }));
   v1::ConfigureTaskResponse response;
   response.set_id(task.id);
   response.set_name(task.name);
@@ -152,7 +122,7 @@ absl::StatusOr<v1::ConfigureTaskResponse> MigrationApi::ConfigureTask(
 absl::StatusOr<v1::CreateImportTaskResponse> MigrationApi::CreateImportTask(
     const v1::CreateImportTaskRequest& request) {
   const v1::CreateImportTaskBody& body = request.body();
-  RETURN_IF_ERROR(ValidateImportBody(body));
+  RETURN_IF_ERROR(ValidateCreateImportTaskBody(body));
   TaskConfig config;
   config.migration_method = body.migration_method();
   config.resume_mode = "manual";

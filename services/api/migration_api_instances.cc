@@ -1,6 +1,6 @@
 // MigrationApi: the instance registry (our extension: instances a configure body names by id).
+#include "services/api/body_validation.h"
 #include "services/api/migration_api.h"
-#include "services/api/addrs.h"
 #include "services/api/request_validation.h"
 #include "services/api/task_views.h"
 #include "services/common/errors.h"
@@ -12,12 +12,7 @@ namespace rms::api {
 absl::StatusOr<v1::Instance> MigrationApi::CreateInstance(
     const v1::CreateInstanceRequest& request) {
   const v1::CreateInstanceBody& body = request.body();
-  if (body.name().empty()) return errors::MissingField("name");
-  if (body.name().size() > 64) return errors::BadValue("name", "at most 64 characters");
-  if (body.addrs().empty()) return errors::MissingField("addrs");
-  RETURN_IF_ERROR(ParseAddrs("addrs", body.addrs()).status());
-  if (body.password().size() > 512) return errors::BadValue("password", "at most 512 bytes");
-  RETURN_IF_ERROR(ValidateDescription("description", body.description()));
+  RETURN_IF_ERROR(ValidateCreateInstanceBody(body));
   storage::InstanceRecord instance;
   ASSIGN_OR_RETURN(instance.id, crypto::RandomHex(16));
   instance.project_id = request.project_id();

@@ -2,8 +2,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "services/api/body_validation.h"
 #include "services/api/migration_api.h"
-#include "services/api/request_validation.h"
 #include "services/api/task_state.h"
 #include "services/common/errors.h"
 #include "services/common/status_macros.h"
@@ -12,25 +12,23 @@ namespace rms::api {
 
 absl::StatusOr<v1::TaskDetails> MigrationApi::UpdateTask(const v1::UpdateTaskRequest& request) {
   const v1::UpdateTaskBody& body = request.body();
-  if (body.resume_mode().empty() && body.bandwidth_limit_mb().empty()) {
-    return errors::MissingField("resume_mode");
-  }
-  if (!body.resume_mode().empty()) RETURN_IF_ERROR(ValidateResumeMode("resume_mode", body.resume_mode()));
-  RETURN_IF_ERROR(ValidateBandwidth("bandwidth_limit_mb", body.bandwidth_limit_mb()));
-  ASSIGN_OR_RETURN(
-      storage::TaskRecord task,
-      Mutate(request.project_id(), request.task_id(),
-             [&](storage::TaskRecord& row, storage::TaskEvent& event) -> absl::Status {
-               RETURN_IF_ERROR(ApplyUpdate(row, event));
-               ASSIGN_OR_RETURN(TaskConfig config, TaskConfigFromJson(row.config_json));
-               if (!body.resume_mode().empty()) config.resume_mode = body.resume_mode();
-               if (!body.bandwidth_limit_mb().empty()) {
-                 config.bandwidth_limit_mb = body.bandwidth_limit_mb();
-               }
-               row.config_json = TaskConfigToJson(config);
-               event.keywords = {config.resume_mode, config.bandwidth_limit_mb};
-               return absl::OkStatus();
-             }));
+  RETURN_IF_ERROR(ValidateUpdateTaskBody(body));
+  ASSIGN_OR_RETURN(storage::TaskRecord task,
+                   Mutate(request.project_id(), request.task_id(),
+                          [&](storage::TaskRecord& row, storage::TaskEvent& event) -> absl::Status {
+                            RETURN_IF_ERROR(ApplyUpdate(row, event));
+                            ASSIGN_OR_RETURN(TaskConfig config,
+                                             TaskConfigFromJson(row.config_json));
+                            if (!body.resume_mode().empty()) {
+                              config.resume_mode = body.resume_mode();
+                            }
+                            if (!body.bandwidth_limit_mb().empty()) {
+                              config.bandwidth_limit_mb = body.bandwidth_limit_mb();
+                            }
+                            row.config_json = TaskConfigToJson(config);
+                            event.keywords = {config.resume_mode, config.bandwidth_limit_mb};
+                            return absl::OkStatus();
+                          }));
   return DetailsOf(task);
 }
 
@@ -93,7 +91,7 @@ v1::BatchTasksResponse MigrationApi::ForEachTask(
 
 absl::StatusOr<v1::BatchTasksResponse> MigrationApi::BatchStopTasks(
     const v1::BatchTasksRequest& request) {
-  if (request.body().migration_tasks().empty()) return errors::MissingField("migration_tasks");
+  RETURN_IF_ERROR(ValidateBatchTasksBody(request.body()));
   return ForEachTask(request, [&](const std::string& task_id) {
     v1::TaskIdRequest one;
     one.set_project_id(request.project_id());
@@ -104,7 +102,7 @@ absl::StatusOr<v1::BatchTasksResponse> MigrationApi::BatchStopTasks(
 
 absl::StatusOr<v1::BatchTasksResponse> MigrationApi::BatchRestartTasks(
     const v1::BatchTasksRequest& request) {
-  if (request.body().migration_tasks().empty()) return errors::MissingField("migration_tasks");
+  RETURN_IF_ERROR(ValidateBatchTasksBody(request.body()));
   return ForEachTask(request, [&](const std::string& task_id) {
     return Mutate(request.project_id(), task_id,
                   [](storage::TaskRecord& row, storage::TaskEvent& event) {
@@ -117,7 +115,7 @@ absl::StatusOr<v1::BatchTasksResponse> MigrationApi::BatchRestartTasks(
 absl::StatusOr<v1::DeleteTasksResponse> MigrationApi::DeleteTasks(
     const v1::DeleteTasksRequest& request) {
   const auto& ids = request.body().task_id_list();
-  if (ids.empty()) return errors::MissingField("task_id_list");
+  RETURN_IF_ERROR(ValidateDeleteTasksBody(request.body()));
   // Check every task first so that one refusal deletes nothing.
   for (const std::string& task_id : ids) {
     ASSIGN_OR_RETURN(storage::TaskRecord task, LoadTask(request.project_id(), task_id));

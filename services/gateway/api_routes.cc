@@ -10,6 +10,7 @@
 #include "services/common/errors.h"
 #include "services/common/status_macros.h"
 #include "services/rest_json/json_codec.h"
+#include "services/rest_json/request_body.h"
 
 namespace rms::gateway {
 namespace {
@@ -18,8 +19,7 @@ using api::MigrationApi;
 using Params = const RouteRequest&;
 
 absl::Status DecodeBody(Params req, google::protobuf::Message& body) {
-  if (absl::StripAsciiWhitespace(req.body).empty()) return errors::BadJson("the body is empty");
-  return rest_json::DecodeJsonBody(req.body, body);
+  return rest_json::DecodeRequestBody(req.body, rest_json::BodyPresence::kRequired, body);
 }
 
 // Reads an optional non-negative integer query parameter (DCS.4008 otherwise).
@@ -164,18 +164,18 @@ void AddVerificationRoutes(Router& router, MigrationApi& api) {
                   [](Params req, v1::StartVerificationRequest& out) {
                     out.set_project_id(req.params.at("project_id"));
                     out.set_task_id(req.params.at("task_id"));
-                    if (absl::StripAsciiWhitespace(req.body).empty()) return absl::OkStatus();
-                    return DecodeBody(req, *out.mutable_body());
+                    return rest_json::DecodeRequestBody(
+                        req.body, rest_json::BodyPresence::kOptional, *out.mutable_body());
                   })});
   router.Add({"GET", task + "/verifications/{verification_id}", true,
-              Adapt<v1::ShowVerificationRequest>(
-                  api, &MigrationApi::ShowVerification,
-                  [](Params req, v1::ShowVerificationRequest& out) {
-                    out.set_project_id(req.params.at("project_id"));
-                    out.set_task_id(req.params.at("task_id"));
-                    out.set_verification_id(req.params.at("verification_id"));
-                    return absl::OkStatus();
-                  })});
+              Adapt<v1::ShowVerificationRequest>(api, &MigrationApi::ShowVerification,
+                                                 [](Params req, v1::ShowVerificationRequest& out) {
+                                                   out.set_project_id(req.params.at("project_id"));
+                                                   out.set_task_id(req.params.at("task_id"));
+                                                   out.set_verification_id(
+                                                       req.params.at("verification_id"));
+                                                   return absl::OkStatus();
+                                                 })});
 }
 
 void AddInstanceRoutes(Router& router, MigrationApi& api) {
