@@ -107,9 +107,10 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text) {
 }
 
 const FlagSpec& GlobalFlags() {
-  static const FlagSpec* spec = new FlagSpec{
-      {"--endpoint", "--project", "--token", "--access-key", "--secret-key-env", "--ca-file"},
-      {"--json", "--help", "-h"}};
+  static const FlagSpec* spec =
+      new FlagSpec{{"--endpoint", "--project", "--token", "--access-key", "--secret-key-env",
+                    "--ca-file", "--client-cert", "--client-key"},
+                   {"--json", "--help", "-h"}};
   return *spec;
 }
 
@@ -122,6 +123,12 @@ absl::StatusOr<ConnectionOptions> ResolveConnection(const ParsedArgs& args, cons
   if (out.project.empty()) return UsageError("no project: set --project or RMS_PROJECT");
   RETURN_IF_ERROR(ResolveCredentials(args, env, out));
   out.ca_file = Resolve(args, "--ca-file", env, "RMS_CA_FILE").value;
+  out.client_cert_file = Resolve(args, "--client-cert", env, "RMS_CLIENT_CERT").value;
+  out.client_key_file = Resolve(args, "--client-key", env, "RMS_CLIENT_KEY").value;
+  if (out.client_cert_file.empty() != out.client_key_file.empty()) {
+    return UsageError(
+        "--client-cert and --client-key (RMS_CLIENT_CERT, RMS_CLIENT_KEY) go together");
+  }
   return out;
 }
 

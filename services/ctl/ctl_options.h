@@ -41,18 +41,22 @@ struct ConnectionOptions {
   std::string access_key;
   std::string secret_key;
   std::string ca_file;  // https: PEM file of the CA to trust ("" = the system's)
+  // https: the client certificate (PEM chain) and its PEM key for a server that requires mutual
+  // TLS; both or neither.
+  std::string client_cert_file;
+  std::string client_key_file;
 };
 
 // The flags every command accepts: --endpoint --project --token --access-key --secret-key-env
-// --ca-file, switches --json --help -h.
+// --ca-file --client-cert --client-key, switches --json --help -h.
 const FlagSpec& GlobalFlags();
 
 // Resolves each option from its flag, else its variable (RMS_ENDPOINT, RMS_PROJECT, RMS_TOKEN,
-// RMS_ACCESS_KEY, RMS_SECRET_KEY or the variable --secret-key-env names, RMS_CA_FILE), else the
-// default.
+// RMS_ACCESS_KEY, RMS_SECRET_KEY or the variable --secret-key-env names, RMS_CA_FILE,
+// RMS_CLIENT_CERT, RMS_CLIENT_KEY), else the default.
 // A token and an access key from the same level are ambiguous; from different levels the flag
 // wins. UsageError: no project, no credentials, an access key without a secret key, an unset
-// --secret-key-env variable, a bad endpoint.
+// --secret-key-env variable, a bad endpoint, a client certificate without its key or the reverse.
 absl::StatusOr<ConnectionOptions> ResolveConnection(const ParsedArgs& args, const EnvLookup& env);
 
 }  // namespace rms::ctl

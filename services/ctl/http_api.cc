@@ -36,7 +36,9 @@ absl::StatusOr<Json> HttpApi::Call(const ApiRequest& request) {
   ASSIGN_OR_RETURN(HeaderList auth, AuthHeaders(connection_, request, absl::Now()));
   httplib::Headers headers(auth.begin(), auth.end());
   const Endpoint& endpoint = connection_.endpoint;
-  httplib::Client client(absl::StrCat(endpoint.tls ? "https://" : "http://", endpoint.authority));
+  // The client certificate and key (both or neither) are only used by an https:// client.
+  httplib::Client client(absl::StrCat(endpoint.tls ? "https://" : "http://", endpoint.authority),
+                         connection_.client_cert_file, connection_.client_key_file);
   if (endpoint.tls) {
     client.enable_server_certificate_verification(true);
     if (!connection_.ca_file.empty()) client.set_ca_cert_path(connection_.ca_file.c_str());

@@ -37,6 +37,8 @@ global flags (each overrides its environment variable):
   --endpoint URL       RMS_ENDPOINT     http://HOST:PORT or https://HOST:PORT
                                         (default http://127.0.0.1:8080)
   --ca-file PEM        RMS_CA_FILE      https: the CA certificate to trust (default: the system's)
+  --client-cert PEM    RMS_CLIENT_CERT  https: the client certificate for a server that requires
+  --client-key PEM     RMS_CLIENT_KEY   mutual TLS, and its private key (both or neither)
   --project ID         RMS_PROJECT
   --token TOKEN        RMS_TOKEN        (prefer the variable: arguments show in `ps`)
   --access-key AK      RMS_ACCESS_KEY   AK/SK signing (SDK-HMAC-SHA256)

@@ -26,8 +26,12 @@ Server::Server(ServerOptions options, Handler handler, Rejecter rejecter)
 Server::~Server() { Stop(); }
 
 absl::Status Server::Start(const std::string& host, int port) {
+  if (!options_.tls_client_ca_file.empty() && options_.tls_cert_file.empty()) {
+    return absl::InvalidArgumentError("a client CA file needs the TLS certificate and key");
+  }
   if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
-    ASSIGN_OR_RETURN(tls_, TlsContext::Load(options_.tls_cert_file, options_.tls_key_file));
+    ASSIGN_OR_RETURN(tls_, TlsContext::Load(options_.tls_cert_file, options_.tls_key_file,
+                                            options_.tls_client_ca_file));
   }
   ASSIGN_OR_RETURN(listen_fd_, ListenOn(host, port, &port_));
   if (pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) return absl::InternalError("pipe2 failed");

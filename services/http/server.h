@@ -26,6 +26,9 @@ struct ServerOptions {
   int max_connections = 256;
   std::string tls_cert_file;  // both set: HTTPS only
   std::string tls_key_file;
+  // With the TLS files: a PEM bundle of CAs; clients must present a certificate one of them
+  // signed, or the handshake fails (mutual TLS). "" = no client certificates asked for.
+  std::string tls_client_ca_file;
 };
 
 class Server {
@@ -34,8 +37,8 @@ class Server {
   Server(ServerOptions options, Handler handler, Rejecter rejecter);
   ~Server();
 
-  // Loads the TLS files (INVALID_ARGUMENT), binds host:port (port 0 = any free port;
-  // UNAVAILABLE if it cannot) and starts the accepting thread.
+  // Loads the TLS files (INVALID_ARGUMENT, also for a client CA file without them), binds host:port
+  // (port 0 = any free port; UNAVAILABLE if it cannot) and starts the accepting thread.
   absl::Status Start(const std::string& host, int port);
   int port() const { return port_; }
   // Stops accepting, wakes idle connections, lets requests in flight finish, joins every

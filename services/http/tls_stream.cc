@@ -10,9 +10,32 @@
 #include "services/http/socket_stream.h"
 
 namespace rms::http {
+namespace {
+
+// Mutual TLS: trust the CAs of `ca_file` for client certificates, name them in the
+// CertificateRequest, and fail the handshake of a client that sends no certificate or one that
+// does not verify.
+absl::Status RequireClientCertificates(SSL_CTX* ctx, const std::string& ca_file) {
+  STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(ca_file.c_str());
+  if (names == nullptr || SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) {
+    if (names != nullptr) sk_X509_NAME_pop_free(names, X509_NAME_free);
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot load the client CA certificates (PEM) from ", ca_file));
+  }
+  SSL_CTX_set_client_CA_list(ctx, names);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  // Session resumption with client verification needs a context id (else OpenSSL refuses it).
+  static constexpr unsigned char kSessionContext[] = "rms-http";
+  SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof(kSessionContext) - 1);
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<TlsContext>> TlsContext::Load(const std::string& cert_file,
-                                                             const std::string& key_file) {
+                                                             const std::string& key_file,
+                                                             const std::string& client_ca_file) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   if (ctx == nullptr) return absl::InternalError("SSL_CTX_new failed");
   std::unique_ptr<TlsContext> context(new TlsContext(ctx));
@@ -27,6 +50,9 @@ absl::StatusOr<std::unique_ptr<TlsContext>> TlsContext::Load(const std::string& 
     ERR_clear_error();
     return absl::InvalidArgumentError(absl::StrCat("cannot load the TLS private key (PEM) from ",
                                                    key_file, " or it does not match"));
+  }
+  if (!client_ca_file.empty()) {
+    if (absl::Status s = RequireClientCertificates(ctx, client_ca_file); !s.ok()) return s;
   }
   return context;
 }

@@ -17,10 +17,13 @@ class TlsStream;
 // A server-side TLS configuration (TLS 1.2 and newer). Thread-safe after Load.
 class TlsContext {
  public:
-  // Loads a PEM certificate chain and its PEM private key. INVALID_ARGUMENT naming the file that
+  // Loads a PEM certificate chain and its PEM private key. With `client_ca_file` (a PEM bundle of
+  // CA certificates; "" = none) every client must present a certificate that verifies against
+  // one of them, or its handshake fails (mutual TLS). INVALID_ARGUMENT naming the file that
   // cannot be read or does not match (the message never contains key material).
   static absl::StatusOr<std::unique_ptr<TlsContext>> Load(const std::string& cert_file,
-                                                          const std::string& key_file);
+                                                          const std::string& key_file,
+                                                          const std::string& client_ca_file = "");
   ~TlsContext();
 
   // Runs the server handshake on non-blocking socket `fd` (not owned) by `deadline`.

@@ -225,7 +225,10 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
   flags["--worker-memory-mb"] = [&o](const std::string& v) {
     return ParseInt("--worker-memory-mb", v, 16, 1 << 24, &o.worker_memory_mb);
   };
-  flags["--import-dir"] = [&o](const std::string& v) { o.import_dir = v; return absl::OkStatus(); };
+  flags["--import-dir"] = [&o](const std::string& v) {
+    o.import_dir = v;
+    return absl::OkStatus();
+  };
   flags["--max-running-per-project"] = [&o](const std::string& v) {
     return ParseInt("--max-running-per-project", v, 0, 1 << 20, &o.max_running_per_project);
   };
@@ -244,11 +247,19 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
     o.tls_key_file = v;
     return absl::OkStatus();
   };
+  flags["--tls-client-ca"] = [&o](const std::string& v) {
+    o.tls_client_ca_file = v;
+    return absl::OkStatus();
+  };
   flags["--tls-cert"] = flags["--tls-cert-file"];  // the shorter spellings, same meaning
   flags["--tls-key"] = flags["--tls-key-file"];
   if (absl::Status s = ApplyFlags(args, 0, flags, {}); !s.ok()) return s;
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
     return absl::InvalidArgumentError("--tls-cert-file and --tls-key-file go together");
+  }
+  if (!o.tls_client_ca_file.empty() && o.tls_cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-client-ca needs --tls-cert-file and --tls-key-file (mutual TLS is TLS first)");
   }
   return command;
 }
@@ -260,7 +271,7 @@ const char* Usage() {
              [--roles api,worker] [--workers N] [--import-dir DIR] [--ready-file PATH]
              [--max-command-mb N] [--max-transaction-mb N] [--worker-memory-mb N]
              [--max-running-per-project N] [--http-max-connections N]
-             [--tls-cert-file PEM --tls-key-file PEM]
+             [--tls-cert-file PEM --tls-key-file PEM [--tls-client-ca PEM]]
   migrationd credentials create --project P [--aksk] [--expires-in DURATION]
   migrationd credentials list --project P
   migrationd credentials revoke --project P CREDENTIAL_ID
@@ -278,7 +289,9 @@ defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is 
           --max-running-per-project 0 (no cap). --expires-in takes N followed by s, m, h or d
           (30m, 12h, 90d; at most 3650d); without it a credential never expires.
           --http-max-connections 256; no TLS (with both TLS files, REST is HTTPS only and gRPC
-          uses TLS, with the same certificate chain and key; see docs/tls.md).
+          uses TLS, with the same certificate chain and key; with --tls-client-ca, a PEM bundle
+          of CAs, both also require a client certificate signed by one of them, mutual TLS;
+          see docs/tls.md).
           Port 0 picks a free port (see --ready-file).
 )";
 }

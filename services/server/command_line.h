@@ -30,13 +30,16 @@ struct ServerOptions {
   int max_command_mb = 1024;
   int max_transaction_mb = 1024;
   int worker_memory_mb = 2048;
-  std::string import_dir;          // "" = <data_dir>/import; backup files are read only from here
-  std::string ready_file;          // written (JSON with the bound ports) once everything listens
+  std::string import_dir;           // "" = <data_dir>/import; backup files are read only from here
+  std::string ready_file;           // written (JSON with the bound ports) once everything listens
   int max_running_per_project = 0;  // leased tasks a project may hold at once; 0 = no cap
-  int http_max_connections = 256;  // REST connections served at once; more get 503
+  int http_max_connections = 256;   // REST connections served at once; more get 503
   // Both set: REST over HTTPS and gRPC over TLS with this PEM certificate chain and key.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // With the TLS files: a PEM bundle of CAs; REST and gRPC clients must present a certificate
+  // signed by one of them (mutual TLS). "" = no client certificates.
+  std::string tls_client_ca_file;
 };
 
 struct CredentialsOptions {
@@ -66,7 +69,7 @@ inline constexpr char kDatabaseUrlEnv[] = "RMS_DATABASE_URL";
 // Parses argv (without argv[0]). `--flag value` and `--flag=value` both work.
 // `database_url_env` is the value of RMS_DATABASE_URL ("" when unset): the default of
 // --database-url. INVALID_ARGUMENT naming the flag for unknown flags, missing values, bad numbers
-// or roles.
+// or roles, one TLS file without the other, or --tls-client-ca without them.
 absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
                                          const std::string& database_url_env = "");
 

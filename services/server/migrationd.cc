@@ -80,10 +80,10 @@ std::string WorkerIdentity() {
 // GET /healthz: the process is alive. GET /readyz: it can serve (503 DCS.5031 with the reason
 // otherwise). Neither needs credentials.
 void AddHealthRoutes(gateway::Router& router, health::ReadinessProbe& probe) {
-  router.Add({"GET", "/healthz", false,
-              [](const gateway::RouteRequest&) -> absl::StatusOr<std::string> {
-                return std::string(R"({"status":"ok"})");
-              }});
+  router.Add(
+      {"GET", "/healthz", false, [](const gateway::RouteRequest&) -> absl::StatusOr<std::string> {
+         return std::string(R"({"status":"ok"})");
+       }});
   router.Add({"GET", "/readyz", false,
               [&probe](const gateway::RouteRequest&) -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(probe.Check());
@@ -103,13 +103,20 @@ metrics::FinishedVerification FinishedOf(const worker::VerificationOutcome& outc
                                        outcome.source_commands};
 }
 
-// The REST server's connection cap and TLS files from the command line.
+// The REST server's connection cap and TLS files (and client CAs) from the command line.
 http::ServerOptions HttpOptions(const ServerOptions& options) {
   http::ServerOptions http_options;
   http_options.max_connections = options.http_max_connections;
   http_options.tls_cert_file = options.tls_cert_file;
   http_options.tls_key_file = options.tls_key_file;
+  http_options.tls_client_ca_file = options.tls_client_ca_file;
   return http_options;
+}
+
+// How the front doors are secured, for the startup log line.
+const char* TransportName(const ServerOptions& options) {
+  if (options.tls_cert_file.empty()) return " (plaintext)";
+  return options.tls_client_ca_file.empty() ? " (TLS)" : " (mutual TLS)";
 }
 
 }  // namespace
@@ -167,21 +174,20 @@ absl::Status RunServer(const ServerOptions& options) {
     std::shared_ptr<grpc::ServerCredentials> grpc_credentials;
     if (!options.tls_cert_file.empty()) {
       ASSIGN_OR_RETURN(grpc_credentials,
-                       grpc_api::TlsServerCredentials(options.tls_cert_file, options.tls_key_file));
+                       grpc_api::TlsServerCredentials(options.tls_cert_file, options.tls_key_file,
+                                                      options.tls_client_ca_file));
     }
     ASSIGN_OR_RETURN(grpc_server, grpc_api::StartGrpcServer(grpc_service, host, port, &grpc_port,
                                                             grpc_credentials));
     ready["grpc_port"] = grpc_port;
     LogInfo(absl::StrCat("api role: REST on port ", http.port(), ", gRPC on port ", grpc_port,
-                         options.tls_cert_file.empty() ? " (plaintext)" : " (TLS)",
-                         ", metrics on port ", metrics_port));
+                         TransportName(options), ", metrics on port ", metrics_port));
   }
   engine::io::MemoryBudget memory_budget(size_t(options.worker_memory_mb) << 20);
   std::unique_ptr<WorkerRole> workers;
   if (options.worker_role && options.workers > 0) {
-    const std::string import_dir = options.import_dir.empty()
-                                       ? options.database.data_dir + "/import"
-                                       : options.import_dir;
+    const std::string import_dir =
+        options.import_dir.empty() ? options.database.data_dir + "/import" : options.import_dir;
     worker::EngineLimits limits;
     limits.max_command_bytes = size_t(options.max_command_mb) << 20;
     limits.max_transaction_bytes = size_t(options.max_transaction_mb) << 20;
@@ -215,7 +221,8 @@ absl::Status RunServer(const ServerOptions& options) {
   monitor.Stop();
   if (workers) workers->Stop();  // running tasks keep their status and release their leases
   http.Stop();
-  if (grpc_server) grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (grpc_server)
+    grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return absl::OkStatus();
 }
 

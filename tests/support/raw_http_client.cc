@@ -67,6 +67,34 @@ bool HasWholeResponse(const std::string& out) {
   return out.size() >= end + 4 + length;
 }
 
+// Handshake on `ssl` (connected to `fd`), `request`, and everything received until the server
+// closes or `deadline`. A failure before any response byte means the server refused the session
+// (TLS 1.3 reports a rejected client certificate only after the client's handshake is done).
+absl::StatusOr<std::string> ExchangeOver(SSL* ssl, int fd, absl::string_view request,
+                                         absl::Time deadline) {
+  if (fd < 0 || SSL_connect(ssl) != 1) {
+    return absl::UnavailableError("TLS handshake or verification failed");
+  }
+  if (SSL_write(ssl, request.data(), static_cast<int>(request.size())) <= 0) {
+    return absl::UnavailableError("TLS write failed");
+  }
+  std::string out;
+  char buf[16 << 10];
+  while (WaitReadable(fd, deadline) || SSL_pending(ssl) > 0) {
+    const int got = SSL_read(ssl, buf, sizeof(buf));
+    if (got > 0) {
+      out.append(buf, static_cast<size_t>(got));
+      continue;
+    }
+    const int error = SSL_get_error(ssl, got);
+    if (out.empty() && (error == SSL_ERROR_SSL || error == SSL_ERROR_SYSCALL)) {
+      return absl::UnavailableError("the server ended the TLS session before answering");
+    }
+    break;
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<RawConnection> RawConnection::Connect(int port) {
@@ -136,32 +164,25 @@ absl::Status MakeSelfSignedCert(const std::string& dir) {
 }
 
 absl::StatusOr<std::string> TlsExchange(int port, const std::string& ca_file,
-                                        absl::string_view request, absl::Time deadline) {
+                                        absl::string_view request, absl::Time deadline,
+                                        const TlsClientIdentity& identity) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr);
+  if (!identity.cert_file.empty() &&
+      (SSL_CTX_use_certificate_chain_file(ctx, identity.cert_file.c_str()) != 1 ||
+       SSL_CTX_use_PrivateKey_file(ctx, identity.key_file.c_str(), SSL_FILETYPE_PEM) != 1)) {
+    SSL_CTX_free(ctx);
+    return absl::InvalidArgumentError("cannot load the client certificate or key");
+  }
   const int fd = ConnectFd(port);
   SSL* ssl = SSL_new(ctx);
   SSL_set_fd(ssl, fd);
   X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), "127.0.0.1");
-  std::string out;
-  absl::Status status = absl::OkStatus();
-  if (fd < 0 || SSL_connect(ssl) != 1) {
-    status = absl::UnavailableError("TLS handshake or verification failed");
-  } else if (SSL_write(ssl, request.data(), static_cast<int>(request.size())) <= 0) {
-    status = absl::UnavailableError("TLS write failed");
-  } else {
-    char buf[16 << 10];
-    while (WaitReadable(fd, deadline) || SSL_pending(ssl) > 0) {
-      const int got = SSL_read(ssl, buf, sizeof(buf));
-      if (got <= 0) break;
-      out.append(buf, static_cast<size_t>(got));
-    }
-  }
+  absl::StatusOr<std::string> out = ExchangeOver(ssl, fd, request, deadline);
   SSL_free(ssl);
   SSL_CTX_free(ctx);
   if (fd >= 0) close(fd);
-  if (!status.ok()) return status;
   return out;
 }
 

@@ -44,10 +44,18 @@ std::string BodyOf(absl::string_view response);
 // key to <dir>/cert.pem and <dir>/key.pem with the openssl command. INTERNAL on failure.
 absl::Status MakeSelfSignedCert(const std::string& dir);
 
-// Sends `request` over TLS to 127.0.0.1:`port`, verifying the server against `ca_file`, and
-// returns everything received until the server closes (or `deadline`). UNAVAILABLE on handshake
-// or verification failure.
+// The certificate a TLS client presents (PEM files); both empty: none.
+struct TlsClientIdentity {
+  std::string cert_file;
+  std::string key_file;
+};
+
+// Sends `request` over TLS to 127.0.0.1:`port`, verifying the server against `ca_file` and
+// presenting `identity`, and returns everything received until the server closes (or
+// `deadline`). UNAVAILABLE on handshake or verification failure, including a TLS alert from the
+// server before any byte of a response (TLS 1.3 reports a rejected client certificate only then).
 absl::StatusOr<std::string> TlsExchange(int port, const std::string& ca_file,
-                                        absl::string_view request, absl::Time deadline);
+                                        absl::string_view request, absl::Time deadline,
+                                        const TlsClientIdentity& identity = {});
 
 }  // namespace rms::test_support

@@ -98,6 +98,34 @@ TEST(CtlOptionsTest, MissingOrAmbiguousSettingsAreUsageErrors) {
       2);
 }
 
+TEST(CtlOptionsTest, ClientCertificateFromFlagsOrEnvironment) {
+  auto flags = ResolveConnection(
+      Globals({"--project", "p", "--token", "t", "--client-cert", "c.pem", "--client-key=k.pem"}),
+      MapEnv({{"RMS_CLIENT_CERT", "env-c.pem"}}));
+  ASSERT_TRUE(flags.ok()) << flags.status();
+  EXPECT_EQ(flags->client_cert_file, "c.pem");
+  EXPECT_EQ(flags->client_key_file, "k.pem");
+  auto env = ResolveConnection(
+      Globals({"--project", "p", "--token", "t"}),
+      MapEnv({{"RMS_CLIENT_CERT", "env-c.pem"}, {"RMS_CLIENT_KEY", "env-k.pem"}}));
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_EQ(env->client_cert_file, "env-c.pem");
+  EXPECT_EQ(env->client_key_file, "env-k.pem");
+  auto none = ResolveConnection(Globals({"--project", "p", "--token", "t"}), MapEnv({}));
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->client_cert_file.empty() && none->client_key_file.empty());
+}
+
+TEST(CtlOptionsTest, ClientCertificateWithoutKeyIsAUsageError) {
+  auto cert_only = ResolveConnection(
+      Globals({"--project", "p", "--token", "t", "--client-cert", "c.pem"}), MapEnv({}));
+  EXPECT_EQ(ExitCodeOf(cert_only.status()), 2);
+  EXPECT_NE(cert_only.status().message().find("--client-key"), absl::string_view::npos);
+  auto key_only = ResolveConnection(Globals({"--project", "p", "--token", "t"}),
+                                    MapEnv({{"RMS_CLIENT_KEY", "k"}}));
+  EXPECT_EQ(ExitCodeOf(key_only.status()), 2);
+}
+
 TEST(CtlOptionsTest, Endpoints) {
   EXPECT_EQ(ParseEndpoint("http://127.0.0.1:8080/")->port, 8080);
   EXPECT_EQ(ParseEndpoint("http://127.0.0.1")->port, 80);

@@ -1,18 +1,19 @@
 // Tests of Server over real loopback sockets: slow clients are cut off while others are
-// served, the connection cap, Stop() with idle connections, and HTTPS.
+// served, the connection cap, Stop() with idle connections, HTTPS and mutual TLS.
 #include "services/http/server.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
+#include "tests/support/client_certificates.h"
 #include "tests/support/raw_http_client.h"
 
 namespace rms::http {
@@ -48,6 +49,27 @@ std::unique_ptr<Server> StartServer(ServerOptions options) {
 }
 
 absl::Time In(absl::Duration d) { return absl::Now() + d; }
+
+// A temporary directory with a self-signed cert.pem and key.pem for 127.0.0.1, removed with it.
+struct CertDir {
+  CertDir() {
+    char name[] = "/tmp/rms_http_tls.XXXXXX";
+    if (mkdtemp(name) != nullptr) path = name;
+    made = !path.empty() && test_support::MakeSelfSignedCert(path).ok();
+  }
+  ~CertDir() {
+    if (!path.empty()) std::filesystem::remove_all(path);
+  }
+  // Options serving HTTPS with this certificate.
+  ServerOptions Https() const {
+    ServerOptions options;
+    options.tls_cert_file = path + "/cert.pem";
+    options.tls_key_file = path + "/key.pem";
+    return options;
+  }
+  std::string path;
+  bool made = false;
+};
 
 TEST(ServerTest, SlowClientIsCutOffWhileOthersAreServed) {
   ServerOptions options;
@@ -111,12 +133,9 @@ TEST(ServerTest, StopClosesIdleKeepAliveConnectionsPromptly) {
 }
 
 TEST(ServerTest, HttpsRoundTrip) {
-  char dir[] = "/tmp/rms_http_tls.XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  ASSERT_TRUE(test_support::MakeSelfSignedCert(dir).ok());
-  ServerOptions options;
-  options.tls_cert_file = std::string(dir) + "/cert.pem";
-  options.tls_key_file = std::string(dir) + "/key.pem";
+  CertDir dir;
+  ASSERT_TRUE(dir.made);
+  const ServerOptions options = dir.Https();
   std::unique_ptr<Server> server = StartServer(options);
   absl::StatusOr<std::string> reply = test_support::TlsExchange(
       server->port(), options.tls_cert_file,
@@ -127,9 +146,6 @@ TEST(ServerTest, HttpsRoundTrip) {
   RawConnection plain = *RawConnection::Connect(server->port());  // plaintext gets nothing
   ASSERT_TRUE(plain.Send(kGet));
   EXPECT_EQ(StatusOf(plain.ReadUntilClose(In(absl::Seconds(5)))), 0);
-  std::remove(options.tls_cert_file.c_str());
-  std::remove(options.tls_key_file.c_str());
-  rmdir(dir);
 }
 
 TEST(ServerTest, BadTlsFilesAreRefusedAtStart) {
@@ -138,6 +154,45 @@ TEST(ServerTest, BadTlsFilesAreRefusedAtStart) {
   options.tls_key_file = "does-not-exist.pem";
   Server server(options, nullptr, nullptr);
   EXPECT_TRUE(absl::IsInvalidArgument(server.Start("127.0.0.1", 0)));
+}
+
+TEST(ServerTest, MutualTlsServesOnlyClientsWithACertificateOfTheClientCa) {
+  CertDir dir;
+  ASSERT_TRUE(dir.made);
+  auto trusted = test_support::MakeClientCertificate(dir.path, "trusted");
+  auto stranger = test_support::MakeClientCertificate(dir.path, "stranger");
+  ASSERT_TRUE(trusted.ok() && stranger.ok());
+  ServerOptions options = dir.Https();
+  options.tls_client_ca_file = trusted->ca_file;
+  std::unique_ptr<Server> server = StartServer(options);
+  const std::string get = "GET /mutual HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  auto exchange = [&](const test_support::TlsClientIdentity& identity) {
+    return test_support::TlsExchange(server->port(), options.tls_cert_file, get,
+                                     In(absl::Seconds(5)), identity);
+  };
+  absl::StatusOr<std::string> valid = exchange({trusted->cert_file, trusted->key_file});
+  ASSERT_TRUE(valid.ok()) << valid.status();
+  EXPECT_EQ(StatusOf(*valid), 200);
+  EXPECT_TRUE(absl::EndsWith(*valid, "pong /mutual"));
+  EXPECT_TRUE(absl::IsUnavailable(exchange({}).status()));  // no client certificate
+  EXPECT_TRUE(absl::IsUnavailable(exchange({stranger->cert_file, stranger->key_file}).status()));
+  RawConnection plain = *RawConnection::Connect(server->port());
+  ASSERT_TRUE(plain.Send(kGet));
+  EXPECT_EQ(StatusOf(plain.ReadUntilClose(In(absl::Seconds(5)))), 0);
+  server->Stop();
+}
+
+TEST(ServerTest, ClientCaNeedsUsableFilesAndTheServerCertificate) {
+  ServerOptions alone;
+  alone.tls_client_ca_file = "clients.pem";
+  EXPECT_TRUE(absl::IsInvalidArgument(Server(alone, nullptr, nullptr).Start("127.0.0.1", 0)));
+  CertDir dir;
+  ASSERT_TRUE(dir.made);
+  ServerOptions missing_ca = dir.Https();
+  missing_ca.tls_client_ca_file = dir.path + "/does-not-exist.pem";
+  absl::Status status = Server(missing_ca, nullptr, nullptr).Start("127.0.0.1", 0);
+  EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
+  EXPECT_NE(status.message().find("does-not-exist.pem"), absl::string_view::npos);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ TEST(CommandLineTest, DefaultsMatchTheReadme) {
   EXPECT_TRUE(command->serve.api_role && command->serve.worker_role);
   EXPECT_EQ(command->serve.http_max_connections, 256);
   EXPECT_TRUE(command->serve.tls_cert_file.empty() && command->serve.tls_key_file.empty());
+  EXPECT_TRUE(command->serve.tls_client_ca_file.empty());
 }
 
 TEST(CommandLineTest, TlsFilesGoTogether) {
@@ -40,6 +41,27 @@ TEST(CommandLineTest, ShortTlsSpellingsMeanTheSame) {
   ASSERT_TRUE(both.ok()) << both.status();
   EXPECT_EQ(both->serve.tls_cert_file, "c.pem");
   EXPECT_EQ(both->serve.tls_key_file, "k.pem");
+}
+
+TEST(CommandLineTest, ClientCaTurnsOnMutualTls) {
+  auto mutual = ParseCommandLine(
+      {"--tls-cert", "c.pem", "--tls-key-file", "k.pem", "--tls-client-ca=clients.pem"});
+  ASSERT_TRUE(mutual.ok()) << mutual.status();
+  EXPECT_EQ(mutual->serve.tls_client_ca_file, "clients.pem");
+  EXPECT_EQ(mutual->serve.tls_cert_file, "c.pem");
+}
+
+TEST(CommandLineTest, ClientCaWithoutServerCertificateIsAnError) {
+  auto alone = ParseCommandLine({"--tls-client-ca", "clients.pem"});
+  ASSERT_FALSE(alone.ok());
+  EXPECT_EQ(alone.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(alone.status().message().find("--tls-client-ca"), absl::string_view::npos);
+  EXPECT_NE(alone.status().message().find("--tls-cert-file"), absl::string_view::npos);
+  EXPECT_FALSE(ParseCommandLine({"--tls-client-ca"}).ok());  // no value
+}
+
+TEST(CommandLineTest, UsageNamesTheClientCaFlag) {
+  EXPECT_NE(std::string(Usage()).find("--tls-client-ca PEM"), std::string::npos);
 }
 
 TEST(CommandLineTest, DatabaseUrlFromAFile) {
@@ -66,9 +88,8 @@ TEST(CommandLineTest, DatabaseUrlFromAFile) {
 }
 
 TEST(CommandLineTest, ParsesBothFlagForms) {
-  auto command = ParseCommandLine({"--data-dir=/d", "--database-url", "postgresql://x/y",
-                                   "--roles", "worker", "--workers=4", "--http-listen",
-                                   "[::1]:0"});
+  auto command = ParseCommandLine({"--data-dir=/d", "--database-url", "postgresql://x/y", "--roles",
+                                   "worker", "--workers=4", "--http-listen", "[::1]:0"});
   ASSERT_TRUE(command.ok()) << command.status();
   EXPECT_EQ(command->serve.database.data_dir, "/d");
   EXPECT_EQ(command->serve.database.database_url, "postgresql://x/y");
@@ -81,10 +102,12 @@ TEST(CommandLineTest, DatabaseUrlFromTheEnvironmentUnlessTheFlagIsGiven) {
   auto from_env = ParseCommandLine({}, "postgresql://env/db");
   ASSERT_TRUE(from_env.ok());
   EXPECT_EQ(from_env->serve.database.database_url, "postgresql://env/db");
-  auto flag_wins = ParseCommandLine({"--database-url", "postgresql://flag/db"}, "postgresql://env/db");
+  auto flag_wins =
+      ParseCommandLine({"--database-url", "postgresql://flag/db"}, "postgresql://env/db");
   ASSERT_TRUE(flag_wins.ok());
   EXPECT_EQ(flag_wins->serve.database.database_url, "postgresql://flag/db");
-  auto credentials = ParseCommandLine({"credentials", "create", "--project", "p"}, "postgresql://e/d");
+  auto credentials =
+      ParseCommandLine({"credentials", "create", "--project", "p"}, "postgresql://e/d");
   ASSERT_TRUE(credentials.ok());
   EXPECT_EQ(credentials->credentials.database.database_url, "postgresql://e/d");
 }
@@ -157,9 +180,12 @@ TEST(CommandLineTest, MaxRunningPerProject) {
 }
 
 TEST(CommandLineTest, RejectsBadFlagsWithTheirNames) {
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{"--bogus"}, {"--workers", "x"}, {"--roles", "api,cook"},
-        {"--http-listen", "8080"}, {"--grpc-listen", "h:70000"}, {"--data-dir"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--bogus"},
+                                        {"--workers", "x"},
+                                        {"--roles", "api,cook"},
+                                        {"--http-listen", "8080"},
+                                        {"--grpc-listen", "h:70000"},
+                                        {"--data-dir"}}) {
     auto command = ParseCommandLine(args);
     ASSERT_FALSE(command.ok()) << args[0];
     EXPECT_NE(command.status().message().find(args[0]), absl::string_view::npos)
