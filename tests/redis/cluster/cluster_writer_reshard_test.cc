@@ -207,5 +207,81 @@ TEST_F(ClusterWriterReshardTest, ATransactionWithKeysOnBothSidesWaitsForTheMoveT
   }
 }
 
+// A tag whose slot the old master owns too, other than the moving slot.
+std::string AnotherTagOf(const engine::cluster::SlotMap& slots, int master, int not_slot) {
+  for (int i = 0;; ++i) {
+    const std::string tag = absl::StrCat("{other", i, "}");
+    const int slot = engine::cluster::SlotOf(tag);
+    if (slot != not_slot && slots.MasterOf(slot) == master) return tag;
+  }
+}
+
+// Strings (some with TTLs), a hash, and a list big enough to be rewritten in several batches.
+void FillSource(RedisClient& source, const std::string& tag) {
+  for (int i = 0; i < 40; ++i) {
+    const std::string key = absl::StrCat(tag, ":s:", i);
+    ASSERT_TRUE(source.Command({"SET", key, absl::StrCat("value-", i)}).ok());
+    if (i % 3 == 0) {
+      ASSERT_TRUE(source.Command({"PEXPIREAT", key, "4102444800000"}).ok());
+    }
+  }
+  ASSERT_TRUE(source.Command({"HSET", tag + ":hash", "f1", "a", "f2", "b"}).ok());
+  std::vector<std::string> rpush = {"RPUSH", tag + ":list"};
+  for (int i = 0; i < 3000; ++i) rpush.push_back(absl::StrCat("element-", i));
+  ASSERT_TRUE(source.Command(rpush).ok());
+}
+
+TEST_F(ClusterWriterReshardTest, ASnapshotFollowsSlotsMovedAndMovingOnTheTarget) {
+  const std::string moved_tag =
+      AnotherTagOf(writer_->slots(), writer_->slots().MasterOf(slot_), slot_);
+  auto source_server = test_support::RedisServer::Start();
+  ASSERT_TRUE(source_server.ok()) << source_server.status();
+  auto source = RedisClient::Connect({"127.0.0.1", (*source_server)->port(), "", ""});
+  ASSERT_TRUE(source.ok()) << source.status();
+  FillSource(**source, kTag);
+  FillSource(**source, moved_tag);
+  auto rdb = SaveRdb(**source);
+  ASSERT_TRUE(rdb.ok()) << rdb.status();
+
+  // On the target, before the snapshot: stale copies of half the strings of the moving slot on
+  // the old master, some of them already migrated; the other slot moved entirely.
+  for (int i = 0; i < 20; ++i) Apply({"SET", absl::StrCat(kTag, ":s:", i), "stale"});
+  ASSERT_TRUE(writer_->Flush().ok());
+  const std::string slot = absl::StrCat(slot_);
+  Cluster(*to_.client, {"CLUSTER", "SETSLOT", slot, "IMPORTING", from_.id});
+  Cluster(*from_.client, {"CLUSTER", "SETSLOT", slot, "MIGRATING", to_.id});
+  MigrateKeys(10);
+  engine::writer::TargetWriterOptions options;
+  options.big_key_bytes = 8 << 10;     // the lists are rewritten...
+  options.max_pipeline_commands = 20;  // ...over several batches
+  auto snapshot_writer = ConnectWriter(*cluster_, options);
+  ASSERT_TRUE(snapshot_writer.ok()) << snapshot_writer.status();
+  // The writer's map is from before this move: it learns it from MOVED.
+  const std::string other_slot = absl::StrCat(engine::cluster::SlotOf(moved_tag));
+  for (Master* master : {&to_, &from_, &other_}) {
+    Cluster(*master->client, {"CLUSTER", "SETSLOT", other_slot, "NODE", to_.id});
+  }
+  absl::Status applied = ApplyRdbFile(*rdb, **snapshot_writer);
+  ASSERT_TRUE(applied.ok()) << applied;
+  const auto stats = (*snapshot_writer)->stats();
+  EXPECT_GT(stats.asked, 0u);
+  EXPECT_GT(stats.moved, 0u);
+  EXPECT_GT(stats.writers.keys_rewritten, 0u);
+  FinishMigration();
+
+  auto keys = (*source)->Command({"KEYS", "*"});
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_EQ(keys->elements.size(), 2u * 42);
+  for (const auto& element : keys->elements) {
+    // MIGRATE carries a TTL as the time left: the expiry may shift by a few milliseconds.
+    ExpectSameKey(**source, *to_.client, element.str, /*expiry_tolerance_ms=*/1000);
+  }
+  auto slots = CurrentSlots(*cluster_);
+  ASSERT_TRUE(slots.ok()) << slots.status();
+  auto total = TotalKeys(*slots);
+  ASSERT_TRUE(total.ok()) << total.status();
+  EXPECT_EQ(*total, 2 * 42);
+}
+
 }  // namespace
 }  // namespace rms::test_cluster_writer

@@ -18,19 +18,11 @@ namespace rms::test_cluster_writer {
 namespace {
 
 using engine::cluster_writer::ClusterTargetWriter;
-using engine::rdb::RdbEvent;
 using engine::redis::RedisClient;
 
 constexpr int kExtraKeys = 1500;
 
 using ClusterWriterSnapshotTest = SharedClusterTest;
-
-absl::Status ApplyRdb(const std::string& path, ClusterTargetWriter& writer) {
-  return test_writer::ReadRdbEvents(path, {}, [&](const RdbEvent& event, int version) {
-    writer.set_source_rdb_version(version);
-    return writer.Apply(event);
-  });
-}
 
 // Adds keys with hash tags (several keys per slot), TTLs and every plain type to db 0.
 absl::Status AddTaggedKeys(RedisClient& source) {
@@ -85,17 +77,15 @@ TEST_F(ClusterWriterSnapshotTest, EveryKeyLandsOnItsMasterWithTheSourceValue) {
   }
   ASSERT_TRUE((*source)->Command({"SELECT", "0"}).ok());
   ASSERT_TRUE(AddTaggedKeys(**source).ok());
-  ASSERT_TRUE((*source)->Command({"SAVE"}).ok());
-  auto dir = (*source)->Command({"CONFIG", "GET", "dir"});
-  ASSERT_TRUE(dir.ok() && dir->elements.size() == 2) << dir.status();
-  const std::string rdb = dir->elements[1].str + "/reference.rdb";
+  auto rdb = SaveRdb(**source);
+  ASSERT_TRUE(rdb.ok()) << rdb.status();
 
   engine::writer::TargetWriterOptions options;
   options.big_key_bytes = 64 << 10;  // the big list, set and string are rewritten as commands
   options.max_pipeline_commands = 100;
   auto writer = ConnectWriter(*cluster_, options);
   ASSERT_TRUE(writer.ok()) << writer.status();
-  absl::Status applied = ApplyRdb(rdb, **writer);
+  absl::Status applied = ApplyRdbFile(*rdb, **writer);
   ASSERT_TRUE(applied.ok()) << applied;
   EXPECT_TRUE((*writer)->TakeWarnings().empty());
   const auto stats = (*writer)->stats();
@@ -118,12 +108,7 @@ TEST_F(ClusterWriterSnapshotTest, EveryKeyLandsOnItsMasterWithTheSourceValue) {
   ASSERT_TRUE(keys.ok()) << keys.status();
   ASSERT_GT(keys->elements.size(), static_cast<size_t>(kExtraKeys));
   for (const auto& element : keys->elements) {
-    const std::string& key = element.str;
-    auto want = KeyState(**source, key);
-    ASSERT_TRUE(want.ok()) << want.status();
-    auto got = KeyState(*masters[slots->MasterOfKey(key)], key);
-    ASSERT_TRUE(got.ok()) << key << ": " << got.status();
-    EXPECT_EQ(*got, *want) << key;
+    ExpectSameKey(**source, *masters[slots->MasterOfKey(element.str)], element.str);
   }
   auto total = TotalKeys(*slots);
   ASSERT_TRUE(total.ok()) << total.status();
@@ -134,7 +119,7 @@ TEST_F(ClusterWriterSnapshotTest, AKeyOfDbOneFailsNamingTheDb) {
   auto writer = ConnectWriter(*cluster_);
   ASSERT_TRUE(writer.ok()) << writer.status();
   // The fixture holds the same keys in dbs 0, 1 and 15.
-  absl::Status applied = ApplyRdb(test_writer::FixturePath("rdb/dataset-rdb10.rdb"), **writer);
+  absl::Status applied = ApplyRdbFile(test_writer::FixturePath("rdb/dataset-rdb10.rdb"), **writer);
   EXPECT_EQ(applied.code(), absl::StatusCode::kFailedPrecondition) << applied;
   EXPECT_TRUE(absl::StrContains(applied.message(), "is in db 1")) << applied;
   EXPECT_TRUE(absl::StrContains(applied.message(), "only db 0")) << applied;

@@ -33,11 +33,28 @@ absl::StatusOr<std::unique_ptr<engine::redis::RedisClient>> ConnectTo(
 // The slot map the cluster reports now.
 absl::StatusOr<engine::cluster::SlotMap> CurrentSlots(const test_support::RedisCluster& cluster);
 
-// TYPE, DEBUG DIGEST-VALUE and PEXPIRETIME of `key`, as one comparable line.
-absl::StatusOr<std::string> KeyState(engine::redis::RedisClient& client, const std::string& key);
+// TYPE, DEBUG DIGEST-VALUE and PEXPIRETIME of `key`.
+struct KeyFacts {
+  std::string type;
+  std::string digest;
+  int64_t expire_at_ms = -1;
+};
+absl::StatusOr<KeyFacts> KeyState(engine::redis::RedisClient& client, const std::string& key);
+
+// `key` has the same type and value digest on both sides, and expiry times at most
+// `expiry_tolerance_ms` apart (a test failure otherwise).
+void ExpectSameKey(engine::redis::RedisClient& want, engine::redis::RedisClient& got,
+                   const std::string& key, int64_t expiry_tolerance_ms = 0);
 
 // DBSIZE summed over the masters of `slots`.
 absl::StatusOr<int64_t> TotalKeys(const engine::cluster::SlotMap& slots);
+
+// SAVE on `source`, then the path of the RDB file it wrote.
+absl::StatusOr<std::string> SaveRdb(engine::redis::RedisClient& source);
+
+// Reads the RDB at `path` and applies every event to `writer` (up to kEnd, which flushes).
+absl::Status ApplyRdbFile(const std::string& path,
+                          engine::cluster_writer::ClusterTargetWriter& writer);
 
 // A test suite whose tests share one cluster from StartCluster(), started once for the suite.
 class SharedClusterTest : public ::testing::Test {
