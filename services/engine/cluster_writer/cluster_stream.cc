@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
 #include "services/engine/cluster_writer/cluster_target_writer.h"
+#include "services/engine/io/memory_budget.h"
 
 namespace rms::engine::cluster_writer {
 
@@ -34,6 +35,7 @@ absl::Status ClusterTargetWriter::StreamCommand(absl::Span<const std::string> ar
     if (in_transaction_) return absl::FailedPreconditionError("MULTI inside MULTI");
     in_transaction_ = true;
     transaction_.clear();
+    transaction_bytes_ = 0;
     return absl::OkStatus();
   }
   if (name == "DISCARD" || name == "EXEC") {
@@ -42,13 +44,11 @@ absl::Status ClusterTargetWriter::StreamCommand(absl::Span<const std::string> ar
     in_transaction_ = false;
     std::vector<cluster::RoutedCommand> commands = std::move(transaction_);
     transaction_.clear();
+    transaction_bytes_ = 0;
     return name == "EXEC" ? ApplyTransaction(commands) : absl::OkStatus();
   }
   ASSIGN_OR_RETURN(std::vector<cluster::RoutedCommand> routed, Route(args));
-  if (in_transaction_) {
-    for (cluster::RoutedCommand& command : routed) transaction_.push_back(std::move(command));
-    return absl::OkStatus();
-  }
+  if (in_transaction_) return HoldInTransaction(args, std::move(routed));
   bool redirected = false;
   for (const cluster::RoutedCommand& command : routed) {
     ASSIGN_OR_RETURN(writer::TargetWriter * master, WriterOfMaster(command.master));
@@ -56,6 +56,19 @@ absl::Status ClusterTargetWriter::StreamCommand(absl::Span<const std::string> ar
     redirected = redirected || master->has_redirected();
   }
   return redirected ? ResolveRedirects() : absl::OkStatus();
+}
+
+absl::Status ClusterTargetWriter::HoldInTransaction(absl::Span<const std::string> args,
+                                                    std::vector<cluster::RoutedCommand> routed) {
+  for (const std::string& arg : args) transaction_bytes_ += arg.size();
+  if (transaction_bytes_ > max_transaction_bytes_) {
+    return io::LimitError(
+        io::kTransactionTooLarge,
+        absl::StrCat("a MULTI..EXEC of the stream holds more than ", max_transaction_bytes_ >> 20,
+                     " MiB of arguments (--max-transaction-mb)"));
+  }
+  for (cluster::RoutedCommand& command : routed) transaction_.push_back(std::move(command));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<cluster::RoutedCommand>> ClusterTargetWriter::Route(

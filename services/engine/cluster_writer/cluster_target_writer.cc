@@ -30,16 +30,19 @@ void AddStats(const writer::TargetWriterStats& from, writer::TargetWriterStats* 
 
 }  // namespace
 
-ClusterTargetWriter::ClusterTargetWriter(writer::TargetWriterOptions options,
-                                         redis::ClientOptions client, redis::Endpoint credentials)
-    : options_(options), client_options_(client), credentials_(std::move(credentials)) {
+ClusterTargetWriter::ClusterTargetWriter(ClusterWriterOptions options, redis::ClientOptions client,
+                                         redis::Endpoint credentials)
+    : options_(options.writer),
+      max_transaction_bytes_(options.max_transaction_bytes),
+      client_options_(client),
+      credentials_(std::move(credentials)) {
   options_.hold_redirects = true;
 }
 
 ClusterTargetWriter::~ClusterTargetWriter() = default;
 
 absl::StatusOr<std::unique_ptr<ClusterTargetWriter>> ClusterTargetWriter::Connect(
-    const std::vector<redis::Endpoint>& nodes, writer::TargetWriterOptions options,
+    const std::vector<redis::Endpoint>& nodes, ClusterWriterOptions options,
     redis::ClientOptions client) {
   if (nodes.empty()) return absl::InvalidArgumentError("no node of the target cluster given");
   ASSIGN_OR_RETURN(topology::Topology topology, topology::DiscoverTopology(nodes, client));

@@ -23,6 +23,13 @@
 
 namespace rms::engine::cluster_writer {
 
+struct ClusterWriterOptions {
+  writer::TargetWriterOptions writer;  // for every master's writer (hold_redirects is forced on)
+  // A MULTI..EXEC of the stream is held whole until its EXEC (to be split per slot); past this
+  // many bytes of arguments it fails with RESOURCE_EXHAUSTED (limit TRANSACTION_TOO_LARGE).
+  size_t max_transaction_bytes = size_t{1} << 30;
+};
+
 struct ClusterWriterStats {
   writer::TargetWriterStats writers;  // summed over the masters' writers (peaks: the largest)
   uint64_t moved = 0;                 // commands sent again after MOVED
@@ -58,7 +65,7 @@ class ClusterTargetWriter {
   // when the nodes name a standalone server; errors of DiscoverTopology, RedisClient::Connect,
   // QueryTargetRdbVersion and COMMAND.
   static absl::StatusOr<std::unique_ptr<ClusterTargetWriter>> Connect(
-      const std::vector<redis::Endpoint>& nodes, writer::TargetWriterOptions options,
+      const std::vector<redis::Endpoint>& nodes, ClusterWriterOptions options,
       redis::ClientOptions client = {});
   ~ClusterTargetWriter();
   ClusterTargetWriter(const ClusterTargetWriter&) = delete;
@@ -70,7 +77,8 @@ class ClusterTargetWriter {
   // TargetWriter::Apply, FAILED_PRECONDITION for a key outside db 0 or events out of order.
   absl::Status Apply(const rdb::RdbEvent& event);
   // Applies one command of the replication stream. SELECT 0 and PING are absorbed. Errors:
-  // INVALID_ARGUMENT for an empty command or a bad SELECT; FAILED_PRECONDITION for a command in
+  // INVALID_ARGUMENT for an empty command or a bad SELECT; RESOURCE_EXHAUSTED for a transaction
+  // past max_transaction_bytes; FAILED_PRECONDITION for a command in
   // another db than 0, for a command whose keys span slots and cannot be split (MSETNX...), for
   // one inside an RDB key, and for a refused command (with its name and key); those of the
   // writers. A transaction is sent at its EXEC.
@@ -92,7 +100,7 @@ class ClusterTargetWriter {
     std::vector<std::vector<std::string>> commands;
   };
 
-  ClusterTargetWriter(writer::TargetWriterOptions options, redis::ClientOptions client,
+  ClusterTargetWriter(ClusterWriterOptions options, redis::ClientOptions client,
                       redis::Endpoint credentials);
 
   // The writer of `node`, connected on first use.
@@ -115,6 +123,9 @@ class ClusterTargetWriter {
 
   // Stream (cluster_stream.cc).
   absl::Status StreamCommand(absl::Span<const std::string> args);
+  // Adds a command of an open MULTI (routed) to transaction_, within max_transaction_bytes.
+  absl::Status HoldInTransaction(absl::Span<const std::string> args,
+                                 std::vector<cluster::RoutedCommand> routed);
   absl::StatusOr<std::vector<cluster::RoutedCommand>> Route(absl::Span<const std::string> args);
   absl::StatusOr<std::vector<size_t>> KeyPositionsFromServer(absl::Span<const std::string> args);
 
@@ -130,7 +141,8 @@ class ClusterTargetWriter {
   cluster::ClusterNode NodeOf(const TransactionGroup& group,
                               const std::optional<cluster::ClusterNode>& ask) const;
 
-  writer::TargetWriterOptions options_;
+  writer::TargetWriterOptions options_;  // of every writer
+  size_t max_transaction_bytes_;
   redis::ClientOptions client_options_;
   redis::Endpoint credentials_;  // username and password for every node
   cluster::SlotMap slots_;
@@ -142,6 +154,7 @@ class ClusterTargetWriter {
   int stream_db_ = 0;
   bool in_transaction_ = false;
   std::vector<cluster::RoutedCommand> transaction_;
+  size_t transaction_bytes_ = 0;  // arguments held in transaction_
 
   uint64_t moved_ = 0;
   uint64_t asked_ = 0;

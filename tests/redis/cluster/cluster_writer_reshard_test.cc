@@ -254,9 +254,9 @@ TEST_F(ClusterWriterReshardTest, ASnapshotFollowsSlotsMovedAndMovingOnTheTarget)
   Cluster(*to_.client, {"CLUSTER", "SETSLOT", slot, "IMPORTING", from_.id});
   Cluster(*from_.client, {"CLUSTER", "SETSLOT", slot, "MIGRATING", to_.id});
   MigrateKeys(10);
-  engine::writer::TargetWriterOptions options;
-  options.big_key_bytes = 8 << 10;     // the lists are rewritten...
-  options.max_pipeline_commands = 20;  // ...over several batches
+  engine::cluster_writer::ClusterWriterOptions options;
+  options.writer.big_key_bytes = 8 << 10;     // the lists are rewritten...
+  options.writer.max_pipeline_commands = 20;  // ...over several batches
   auto snapshot_writer = ConnectWriter(*cluster_, options);
   ASSERT_TRUE(snapshot_writer.ok()) << snapshot_writer.status();
   // The writer's map is from before this move: it learns it from MOVED.

@@ -80,9 +80,10 @@ TEST_F(ClusterWriterSnapshotTest, EveryKeyLandsOnItsMasterWithTheSourceValue) {
   auto rdb = SaveRdb(**source);
   ASSERT_TRUE(rdb.ok()) << rdb.status();
 
-  engine::writer::TargetWriterOptions options;
-  options.big_key_bytes = 64 << 10;  // the big list, set and string are rewritten as commands
-  options.max_pipeline_commands = 100;
+  engine::cluster_writer::ClusterWriterOptions options;
+  options.writer.big_key_bytes = 64
+                                 << 10;  // the big list, set and string are rewritten as commands
+  options.writer.max_pipeline_commands = 100;
   auto writer = ConnectWriter(*cluster_, options);
   ASSERT_TRUE(writer.ok()) << writer.status();
   absl::Status applied = ApplyRdbFile(*rdb, **writer);

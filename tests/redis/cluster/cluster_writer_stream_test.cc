@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "services/engine/cluster/slot.h"
 #include "services/engine/cluster_writer/cluster_target_writer.h"
+#include "services/engine/io/memory_budget.h"
 #include "tests/redis/cluster/cluster_writer_test_support.h"
 
 namespace rms::test_cluster_writer {
@@ -104,6 +105,18 @@ TEST_F(ClusterWriterStreamTest, ACrossSlotCommandThatCannotBeSplitFails) {
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
   EXPECT_TRUE(absl::StrContains(status.message(), "MSETNX has keys in 2 slots")) << status;
   EXPECT_EQ(writer_->Flush().code(), absl::StatusCode::kFailedPrecondition);  // sticky
+}
+
+TEST_F(ClusterWriterStreamTest, ATransactionPastItsLimitFails) {
+  engine::cluster_writer::ClusterWriterOptions options;
+  options.max_transaction_bytes = 100;
+  auto writer = ConnectWriter(*cluster_, options);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  ASSERT_TRUE((*writer)->ApplyCommand({"MULTI"}).ok());
+  ASSERT_TRUE((*writer)->ApplyCommand({"SET", "{lim}a", "small"}).ok());
+  absl::Status status = (*writer)->ApplyCommand({"SET", "{lim}b", std::string(200, 'x')});
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  EXPECT_EQ(engine::io::LimitCode(status), engine::io::kTransactionTooLarge);
 }
 
 TEST_F(ClusterWriterStreamTest, ARefusedCommandNamesItsKey) {

@@ -30,7 +30,8 @@ std::vector<Endpoint> EndpointsOf(const test_support::RedisCluster& cluster) {
 }
 
 absl::StatusOr<std::unique_ptr<engine::cluster_writer::ClusterTargetWriter>> ConnectWriter(
-    const test_support::RedisCluster& cluster, engine::writer::TargetWriterOptions options) {
+    const test_support::RedisCluster& cluster,
+    engine::cluster_writer::ClusterWriterOptions options) {
   return engine::cluster_writer::ClusterTargetWriter::Connect(EndpointsOf(cluster), options);
 }
 

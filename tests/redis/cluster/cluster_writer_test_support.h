@@ -24,7 +24,8 @@ absl::StatusOr<std::unique_ptr<test_support::RedisCluster>> StartCluster();
 std::vector<engine::redis::Endpoint> EndpointsOf(const test_support::RedisCluster& cluster);
 
 absl::StatusOr<std::unique_ptr<engine::cluster_writer::ClusterTargetWriter>> ConnectWriter(
-    const test_support::RedisCluster& cluster, engine::writer::TargetWriterOptions options = {});
+    const test_support::RedisCluster& cluster,
+    engine::cluster_writer::ClusterWriterOptions options = {});
 
 // An authenticated connection to `node`.
 absl::StatusOr<std::unique_ptr<engine::redis::RedisClient>> ConnectTo(
