@@ -39,8 +39,9 @@ absl::Status ClusterTargetWriter::StreamCommand(absl::Span<const std::string> ar
     return absl::OkStatus();
   }
   if (name == "DISCARD" || name == "EXEC") {
-    if (!in_transaction_)
+    if (!in_transaction_) {
       return absl::FailedPreconditionError(absl::StrCat(name, " without MULTI"));
+    }
     in_transaction_ = false;
     std::vector<cluster::RoutedCommand> commands = std::move(transaction_);
     transaction_.clear();

@@ -41,12 +41,20 @@ std::string NameOf(absl::Span<const std::string> args) {
 
 }  // namespace
 
+// Commands of one slot form one block. A command without keys (FLUSHDB in a transaction) acts on
+// what the commands before it wrote and under what those after it write: it ends the run of
+// blocks that it joins no more, so the blocks keep the transaction's order around it.
 absl::Status ClusterTargetWriter::ApplyTransaction(
     const std::vector<cluster::RoutedCommand>& commands) {
   std::vector<TransactionGroup> groups;
+  size_t run_start = 0;  // blocks before this one are closed
   for (const cluster::RoutedCommand& command : commands) {
+    if (!groups.empty() && (groups.back().slot < 0) != (command.slot < 0)) {
+      run_start = groups.size();
+    }
     TransactionGroup* group = nullptr;
-    for (TransactionGroup& candidate : groups) {
+    for (size_t i = run_start; i < groups.size(); ++i) {
+      TransactionGroup& candidate = groups[i];
       if (candidate.slot == command.slot &&
           (command.slot >= 0 || candidate.master == command.master)) {
         group = &candidate;

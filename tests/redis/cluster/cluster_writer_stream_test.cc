@@ -91,6 +91,23 @@ TEST_F(ClusterWriterStreamTest, TransactionsAreAppliedPerSlot) {
   EXPECT_EQ(writer_->stats().transactions, 5u);
 }
 
+TEST_F(ClusterWriterStreamTest, ACommandWithoutKeysKeepsItsPlaceInATransaction) {
+  Apply({"SET", "{f}before", "1"});
+  Apply({"MULTI"});
+  Apply({"SET", "{f}a", "1"});
+  Apply({"SET", "{g}a", "1"});
+  Apply({"FLUSHDB"});  // to every master, after the two SETs and before the next
+  Apply({"SET", "{f}b", "2"});
+  Apply({"EXEC"});
+  ASSERT_TRUE(writer_->Flush().ok());
+
+  EXPECT_EQ(Read({"EXISTS", "{f}before"}), "0");
+  EXPECT_EQ(Read({"EXISTS", "{f}a"}), "0");
+  EXPECT_EQ(Read({"EXISTS", "{g}a"}), "0");
+  EXPECT_EQ(Read({"GET", "{f}b"}), "2");
+  EXPECT_EQ(writer_->stats().transactions, 2u + 3u + 1u);
+}
+
 TEST_F(ClusterWriterStreamTest, KeysTheServerMustNameAreAskedOf) {
   // SORT ... STORE has a key specification that only the server can follow (COMMAND GETKEYS).
   Apply({"RPUSH", "{srt}in", "3", "1", "2"});
