@@ -52,7 +52,8 @@ std::vector<RoutedCommand> SplitPerKey(absl::Span<const absl::string_view> args,
   if (!pairs && !IsOneOf(args[0], {"DEL", "UNLINK", "EXISTS", "TOUCH"})) return out;
   for (size_t at : positions) {
     RoutedCommand command{slots.MasterOfKey(args[at]),
-                          {std::string(args[0]), std::string(args[at])}};
+                          {std::string(args[0]), std::string(args[at])},
+                          SlotOf(args[at])};
     if (pairs) {
       if (at + 1 >= args.size()) return {};
       command.args.emplace_back(args[at + 1]);
@@ -77,7 +78,8 @@ absl::StatusOr<std::vector<RoutedCommand>> RouteByKeys(absl::Span<const absl::st
   std::set<int> slot_set;
   for (size_t at : key_positions) slot_set.insert(SlotOf(args[at]));
   if (slot_set.size() == 1) {
-    return std::vector<RoutedCommand>{{slots.MasterOf(*slot_set.begin()), Copy(args)}};
+    const int slot = *slot_set.begin();
+    return std::vector<RoutedCommand>{{slots.MasterOf(slot), Copy(args), slot}};
   }
   std::vector<RoutedCommand> split = SplitPerKey(args, key_positions, slots);
   if (!split.empty()) return split;

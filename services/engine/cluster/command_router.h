@@ -18,6 +18,7 @@ namespace rms::engine::cluster {
 struct RoutedCommand {
   int master = 0;                 // index into SlotMap::masters()
   std::vector<std::string> args;  // the command as sent
+  int slot = -1;                  // the slot of its keys; -1 for a command without keys
 };
 
 // The commands that carry `args` to the masters of `slots`:

@@ -42,17 +42,31 @@ CommandPipeline::CommandPipeline(TargetNode& node, PipelineOptions options)
 absl::Status CommandPipeline::Add(absl::Span<const absl::string_view> args,
                                   std::optional<absl::string_view> key) {
   if (!error_.ok()) return error_;
+  const size_t start = open_.encoded.size();
   resp::AppendCommand(open_.encoded, args);
+  return Queued(start, CommandName(args), key);
+}
+
+absl::Status CommandPipeline::AddEncoded(absl::string_view encoded, absl::string_view name,
+                                         std::optional<absl::string_view> key) {
+  if (!error_.ok()) return error_;
+  const size_t start = open_.encoded.size();
+  open_.encoded.append(encoded.data(), encoded.size());
+  return Queued(start, std::string(name), key);
+}
+
+absl::Status CommandPipeline::Queued(size_t start, std::string name,
+                                     std::optional<absl::string_view> key) {
   Pending command;
-  command.name = CommandName(args);
+  command.name = std::move(name);
+  command.start = start;
   if (key.has_value()) {
     if (open_.keys.empty() || open_.keys.back() != *key) open_.keys.emplace_back(*key);
     command.key_index = static_cast<int>(open_.keys.size()) - 1;
   }
   open_.pending.push_back(std::move(command));
   stats_.peak_pending_bytes = std::max(stats_.peak_pending_bytes, open_.encoded.size());
-  if (open_.pending.size() >= options_.max_commands ||
-      open_.encoded.size() >= options_.max_bytes) {
+  if (open_.pending.size() >= options_.max_commands || open_.encoded.size() >= options_.max_bytes) {
     return SendOpen();
   }
   return absl::OkStatus();
@@ -98,6 +112,10 @@ absl::Status CommandPipeline::CollectOldest() {
   size_t failures = 0;
   for (size_t i = 0; i < replies->size(); ++i) {
     if (!(*replies)[i].IsError()) continue;
+    if (options_.hold_redirects && IsRedirectReply((*replies)[i].str)) {
+      HoldRedirected(batch, i, (*replies)[i].str);
+      continue;
+    }
     if (failures++ == 0) error_ = ReplyError(batch, batch.pending[i], (*replies)[i].str);
   }
   if (failures > 1) {
@@ -119,6 +137,18 @@ absl::Status CommandPipeline::ReplyError(const Batch& batch, const Pending& comm
   std::optional<absl::string_view> key;
   if (command.key_index >= 0) key = batch.keys[command.key_index];
   return ReplyErrorStatus(node_.Describe(), command.name, key, message, options_.redact_keys);
+}
+
+void CommandPipeline::HoldRedirected(const Batch& batch, size_t index, absl::string_view message) {
+  const Pending& command = batch.pending[index];
+  const size_t end =
+      index + 1 < batch.pending.size() ? batch.pending[index + 1].start : batch.encoded.size();
+  RedirectedCommand held;
+  held.encoded = batch.encoded.substr(command.start, end - command.start);
+  held.name = command.name;
+  if (command.key_index >= 0) held.key = batch.keys[command.key_index];
+  held.reply = std::string(message);
+  redirected_.push_back(std::move(held));
 }
 
 }  // namespace rms::engine::writer

@@ -6,6 +6,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -21,7 +22,19 @@ struct PipelineOptions {
   // Batches sent whose replies are not read yet: the target works on them while the caller
   // prepares the next one (1 = wait for every batch's replies before going on).
   size_t max_inflight_batches = 4;
-  bool redact_keys = false;     // error messages show KeyLabel(key, true) instead of the key
+  bool redact_keys = false;  // error messages show KeyLabel(key, true) instead of the key
+  // A Redis Cluster node's "-MOVED <slot> <host>:<port>" / "-ASK <slot> <host>:<port>" replies
+  // are not errors: the refused commands are held for TakeRedirected() (for commands outside
+  // MULTI only; a cluster writer sends its transactions itself).
+  bool hold_redirects = false;
+};
+
+// A command a cluster node refused with MOVED or ASK, to be sent again to the node it names.
+struct RedirectedCommand {
+  std::string encoded;             // the command as sent (a RESP array)
+  std::string name;                // CommandName() of it
+  std::optional<std::string> key;  // the key naming it in messages
+  std::string reply;               // "MOVED 3999 127.0.0.1:7001" (without the '-')
 };
 
 struct PipelineStats {
@@ -50,8 +63,17 @@ class CommandPipeline {
                    std::optional<absl::string_view> key) {
     return Add(absl::MakeConstSpan(args.begin(), args.size()), key);
   }
+  // Queues one command already encoded as a RESP array (a RedirectedCommand sent again); `name`
+  // and `key` name it in messages. Errors as for Add.
+  absl::Status AddEncoded(absl::string_view encoded, absl::string_view name,
+                          std::optional<absl::string_view> key);
   // Sends whatever is queued, then reads and checks every reply still owed (errors as for Add).
   absl::Status Flush();
+
+  // The commands refused with MOVED or ASK (hold_redirects) since the last call, in the order
+  // they were sent; complete for everything sent once Flush() returned.
+  std::vector<RedirectedCommand> TakeRedirected() { return std::exchange(redirected_, {}); }
+  bool has_redirected() const { return !redirected_.empty(); }
 
   size_t pending_commands() const { return open_.pending.size(); }
   size_t pending_bytes() const { return open_.encoded.size(); }
@@ -63,6 +85,7 @@ class CommandPipeline {
   struct Pending {
     std::string name;    // "RPUSH", "XGROUP CREATE"
     int key_index = -1;  // into keys_, -1 for none
+    size_t start = 0;    // where the command begins in the batch's encoded bytes
   };
 
   struct Batch {
@@ -71,6 +94,9 @@ class CommandPipeline {
     std::vector<std::string> keys;  // keys of the pending commands, consecutive duplicates shared
   };
 
+  // Records the command just appended to the open batch (from `start`); sends the batch at a
+  // bound.
+  absl::Status Queued(size_t start, std::string name, std::optional<absl::string_view> key);
   // Sends the open batch without reading its replies; then reads the oldest batches' replies
   // while more than max_inflight_batches are owed.
   absl::Status SendOpen();
@@ -78,6 +104,8 @@ class CommandPipeline {
   absl::Status CollectOldest();
   absl::Status ReplyError(const Batch& batch, const Pending& command,
                           absl::string_view message) const;
+  // Holds command `index` of `batch`, refused with `message` (MOVED/ASK), for TakeRedirected().
+  void HoldRedirected(const Batch& batch, size_t index, absl::string_view message);
 
   TargetNode& node_;
   PipelineOptions options_;
@@ -85,6 +113,7 @@ class CommandPipeline {
   std::deque<Batch> inflight_;
   std::optional<Batch> spare_;  // a collected batch kept for its buffers' capacity
   PipelineStats stats_;
+  std::vector<RedirectedCommand> redirected_;
   absl::Status error_;
 };
 

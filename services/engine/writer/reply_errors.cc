@@ -3,6 +3,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -19,6 +20,10 @@ absl::StatusCode CodeOfErrorReply(absl::string_view message) {
   }
   if (word == "NOAUTH" || word == "NOPERM") return absl::StatusCode::kPermissionDenied;
   return absl::StatusCode::kFailedPrecondition;
+}
+
+bool IsRedirectReply(absl::string_view message) {
+  return absl::StartsWith(message, "MOVED ") || absl::StartsWith(message, "ASK ");
 }
 
 absl::Status ReplyErrorStatus(absl::string_view node, absl::string_view command,

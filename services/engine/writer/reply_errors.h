@@ -16,6 +16,10 @@ namespace rms::engine::writer {
 // PERMISSION_DENIED; anything else -> FAILED_PRECONDITION.
 absl::StatusCode CodeOfErrorReply(absl::string_view message);
 
+// Whether an error reply is a Redis Cluster redirection: "MOVED <slot> <host>:<port>" or
+// "ASK <slot> <host>:<port>".
+bool IsRedirectReply(absl::string_view message);
+
 // "<node> refused <command> for key <label>: <message>" with CodeOfErrorReply's code. `key` is
 // nullopt for commands without one. With `redact_keys` the key shows as key#<hash>, also where
 // the server's message quotes it. The message is C-escaped and cut after 512 bytes.

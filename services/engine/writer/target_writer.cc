@@ -20,6 +20,7 @@ PipelineOptions PipelineOptionsOf(const TargetWriterOptions& options) {
   out.max_commands = options.max_pipeline_commands;
   out.max_bytes = options.max_pipeline_bytes;
   out.redact_keys = options.redact_keys;
+  out.hold_redirects = options.hold_redirects;
   return out;
 }
 
@@ -141,6 +142,25 @@ absl::Status TargetWriter::Flush() {
   error_ = FlushStrings();
   if (error_.ok()) error_ = pipeline_.Flush();
   return error_;
+}
+
+absl::Status TargetWriter::Resend(const RedirectedCommand& command, bool asking) {
+  if (!error_.ok()) return error_;
+  if (asking) error_ = pipeline_.Add({"ASKING"}, std::nullopt);
+  if (error_.ok()) error_ = pipeline_.AddEncoded(command.encoded, command.name, command.key);
+  return error_;
+}
+
+absl::StatusOr<std::vector<resp::RespValue>> TargetWriter::ExchangeNow(absl::string_view encoded,
+                                                                       size_t count) {
+  RETURN_IF_ERROR(Flush());
+  absl::StatusOr<std::vector<resp::RespValue>> replies = node_.Exchange(encoded, count);
+  if (!replies.ok()) {
+    error_ = absl::Status(replies.status().code(), absl::StrCat("writing to ", node_.Describe(),
+                                                                ": ", replies.status().message()));
+    return error_;
+  }
+  return replies;
 }
 
 absl::StatusOr<redis::RedisClient*> TargetWriter::LendConnection() {

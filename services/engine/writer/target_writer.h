@@ -37,6 +37,9 @@ struct TargetWriterOptions {
   // Small strings without a TTL or an LRU/LFU hint go out as MSET batches instead of one
   // RESTORE each (max_keys 0: never). A Redis Cluster target needs it off: a batch spans slots.
   StringBatchOptions string_batch;
+  // The target is a Redis Cluster master: MOVED/ASK replies are held for TakeRedirected()
+  // instead of failing the writer (PipelineOptions::hold_redirects).
+  bool hold_redirects = false;
 };
 
 struct TargetWriterStats {
@@ -89,6 +92,17 @@ class TargetWriter {
   absl::Status ApplyCommand(absl::Span<const std::string> args);
   // Sends everything queued and checks the replies.
   absl::Status Flush();
+  // With hold_redirects: the commands refused with MOVED or ASK since the last call, in the order
+  // they were sent (complete for everything sent once Flush() returned).
+  std::vector<RedirectedCommand> TakeRedirected() { return pipeline_.TakeRedirected(); }
+  bool has_redirected() const { return pipeline_.has_redirected(); }
+  // Queues a command another writer's node refused with MOVED or ASK, preceded by ASKING when
+  // `asking` (an ASK redirection). Errors as for ApplyCommand.
+  absl::Status Resend(const RedirectedCommand& command, bool asking);
+  // Flushes, then sends `encoded` (`count` commands) at once and returns their replies, error
+  // replies as values, for a caller that checks them itself (a cluster writer's transactions).
+  // Connection errors are sticky as for Flush.
+  absl::StatusOr<std::vector<resp::RespValue>> ExchangeNow(absl::string_view encoded, size_t count);
   // Flushes, then lends the connection of a writer made by Connect() to another user on the same
   // thread (a StreamPipeline); the writer forgets which db is selected and selects again before
   // its next key. FAILED_PRECONDITION when the writer does not own its connection.

@@ -74,18 +74,26 @@ std::string FixturePath(const std::string& relative) {
   return absl::StrCat(RMS_FIXTURES_DIR, "/", relative);
 }
 
-absl::Status ReplayRdb(const std::string& path, engine::writer::TargetWriter& writer,
-                       engine::rdb::RdbLimits limits,
-                       const std::function<void(const engine::rdb::RdbEvent&)>& observe) {
+absl::Status ReadRdbEvents(
+    const std::string& path, engine::rdb::RdbLimits limits,
+    const std::function<absl::Status(const engine::rdb::RdbEvent&, int version)>& apply) {
   ASSIGN_OR_RETURN(auto source, engine::io::FileByteSource::Open(path));
   engine::rdb::RdbReader reader(*source, limits);
   while (true) {
     ASSIGN_OR_RETURN(engine::rdb::RdbEvent event, reader.Next());
-    writer.set_source_rdb_version(reader.version());
-    if (observe) observe(event);
-    RETURN_IF_ERROR(writer.Apply(event));
-    if (event.type == engine::rdb::RdbEvent::kEnd) break;
+    RETURN_IF_ERROR(apply(event, reader.version()));
+    if (event.type == engine::rdb::RdbEvent::kEnd) return absl::OkStatus();
   }
+}
+
+absl::Status ReplayRdb(const std::string& path, engine::writer::TargetWriter& writer,
+                       engine::rdb::RdbLimits limits,
+                       const std::function<void(const engine::rdb::RdbEvent&)>& observe) {
+  RETURN_IF_ERROR(ReadRdbEvents(path, limits, [&](const engine::rdb::RdbEvent& event, int version) {
+    writer.set_source_rdb_version(version);
+    if (observe) observe(event);
+    return writer.Apply(event);
+  }));
   return writer.Flush();
 }
 

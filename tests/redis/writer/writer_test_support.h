@@ -24,6 +24,12 @@ inline constexpr char kTargetPassword[] = "writer-target-secret";
 // RMS_FIXTURES_DIR + "/" + relative ("rdb/dataset-rdb10.rdb").
 std::string FixturePath(const std::string& relative);
 
+// Reads the RDB at `path` with RdbReader and hands every event, with the reader's RDB version,
+// to `apply`, up to kEnd; stops at the first error.
+absl::Status ReadRdbEvents(
+    const std::string& path, engine::rdb::RdbLimits limits,
+    const std::function<absl::Status(const engine::rdb::RdbEvent&, int version)>& apply);
+
 // Reads the RDB at `path` with RdbReader and applies every event to `writer` (telling it the
 // source version), then flushes. `observe`, when set, sees each event before the writer does.
 absl::Status ReplayRdb(const std::string& path, engine::writer::TargetWriter& writer,

@@ -28,7 +28,10 @@ class ScriptedNode final : public TargetNode {
       const size_t next = batch.find("*", cursor + 1);
       const absl::string_view command = absl::string_view(batch).substr(cursor, next - cursor);
       cursor = next;
-      if (absl::StrContains(command, "bad")) {
+      if (absl::StrContains(command, "moved")) {
+        reply.type = resp::RespValue::Type::kError;
+        reply.str = "MOVED 7 127.0.0.1:7001";
+      } else if (absl::StrContains(command, "bad")) {
         reply.type = resp::RespValue::Type::kError;
         reply.str = "WRONGTYPE Operation against a key holding the wrong kind of value";
       } else {
@@ -98,6 +101,42 @@ TEST(CommandPipelineTest, BrokenConnectionIsStickyAndNamesTheNode) {
   ASSERT_EQ(status.code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(absl::StrContains(status.message(), "writing to scripted:1: connection reset"));
   EXPECT_EQ(pipeline.Flush(), status);
+}
+
+TEST(CommandPipelineTest, RedirectsAreHeldWithTheCommandAsSent) {
+  ScriptedNode node;
+  PipelineOptions options = Options(2, 2);
+  options.hold_redirects = true;
+  CommandPipeline pipeline(node, options);
+  ASSERT_TRUE(pipeline.Add({"SET", "k1", "v"}, "k1").ok());
+  ASSERT_TRUE(pipeline.Add({"SET", "moved1", "v1"}, "moved1").ok());
+  ASSERT_TRUE(pipeline.Add({"SET", "k2", "v"}, "k2").ok());
+  ASSERT_TRUE(pipeline.Add({"RPUSH", "moved2", "a", "b"}, "moved2").ok());
+  ASSERT_TRUE(pipeline.Add({"SET", "k3", "v"}, "k3").ok());
+  ASSERT_TRUE(pipeline.Flush().ok());
+  ASSERT_TRUE(pipeline.has_redirected());
+  std::vector<RedirectedCommand> held = pipeline.TakeRedirected();
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0].encoded, resp::EncodeCommand({"SET", "moved1", "v1"}));
+  EXPECT_EQ(held[0].key, "moved1");
+  EXPECT_EQ(held[0].name, "SET");
+  EXPECT_EQ(held[0].reply, "MOVED 7 127.0.0.1:7001");
+  EXPECT_EQ(held[1].encoded, resp::EncodeCommand({"RPUSH", "moved2", "a", "b"}));
+  EXPECT_FALSE(pipeline.has_redirected());
+
+  // Sent again as they were.
+  ASSERT_TRUE(pipeline.AddEncoded(held[1].encoded, held[1].name, held[1].key).ok());
+  ASSERT_TRUE(pipeline.Flush().ok());
+  EXPECT_EQ(node.sent.back(), resp::EncodeCommand({"RPUSH", "moved2", "a", "b"}));
+}
+
+TEST(CommandPipelineTest, WithoutHoldingARedirectIsAnError) {
+  ScriptedNode node;
+  CommandPipeline pipeline(node, Options(10, 2));
+  ASSERT_TRUE(pipeline.Add({"SET", "moved", "v"}, "moved").ok());
+  absl::Status status = pipeline.Flush();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(status.message(), "MOVED 7")) << status;
 }
 
 }  // namespace
