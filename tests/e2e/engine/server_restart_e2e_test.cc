@@ -60,15 +60,23 @@ void PgRestartTest::RunThroughRestart(const std::string& resume_mode) {
   ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60))["status"],
             "INCRMIGEATING");
   ASSERT_TRUE(writer.WaitForMoreRounds(100, absl::Seconds(10))) << writer.error();
+  const absl::Time outage_began = absl::Now();
   ASSERT_TRUE(pg_->Stop().ok());
   absl::SleepFor(absl::Seconds(3));  // the length of the outage, not a wait for a condition
   ASSERT_TRUE(pg_->Start(pg_dir_->path() + "/data").ok());
+  const absl::Duration outage = absl::Now() - outage_began;
   ASSERT_TRUE(writer.WaitForMoreRounds(200, absl::Seconds(20))) << writer.error();
   ASSERT_TRUE(writer.Stop().ok()) << writer.error();
   EXPECT_EQ(WaitForCaughtUp(id, **source, **target, absl::Seconds(60)), "") << server_->ReadLog();
   Json task = WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(5));
   EXPECT_EQ(task["status"], "INCRMIGEATING") << server_->ReadLog();
-  EXPECT_EQ(CountLogs(id, "LEASE_TAKEOVER"), 0) << absl::StrJoin(LogCodes(id), ",");
+  // The worker gives its lease up 10 s after its last renewal (renewed every 5 s): an outage
+  // this short must not cost it. A loaded machine can stretch PostgreSQL's stop and start past
+  // that; a takeover is then correct (the counters above are still exact).
+  std::cout << "[ measure ] PostgreSQL was down for " << absl::FormatDuration(outage) << "\n";
+  if (outage < absl::Seconds(4)) {
+    EXPECT_EQ(CountLogs(id, "LEASE_TAKEOVER"), 0) << absl::StrJoin(LogCodes(id), ",");
+  }
 }
 
 TEST_F(PgRestartTest, AutoModeStreamsThroughARealRestart) { RunThroughRestart("auto"); }
