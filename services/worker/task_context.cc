@@ -14,8 +14,12 @@ void TaskContext::Cancel(absl::Status reason) {
     cancelled_flag_.store(true, std::memory_order_release);
     reason_ = reason.ok() ? absl::CancelledError("cancelled") : std::move(reason);
     for (auto& [handle, callback] : callbacks_) to_run.push_back(callback);
+    running_callbacks_ = true;
+    cancelling_thread_ = std::this_thread::get_id();
   }
   for (auto& callback : to_run) callback();
+  absl::MutexLock lock(&mu_);
+  running_callbacks_ = false;
 }
 
 absl::Status TaskContext::reason() const {
@@ -42,6 +46,11 @@ int TaskContext::OnCancel(std::function<void()> callback) {
 void TaskContext::Unregister(int handle) {
   absl::MutexLock lock(&mu_);
   callbacks_.erase(handle);
+  if (running_callbacks_ && cancelling_thread_ != std::this_thread::get_id()) {
+    // Cancel() copied the callbacks before running them: wait until the copy is done with.
+    auto finished = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !running_callbacks_; };
+    mu_.Await(absl::Condition(&finished));
+  }
 }
 
 bool TaskContext::SleepUnlessCancelled(absl::Duration duration) {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -24,6 +25,9 @@ class TaskContext {
   absl::Status reason() const;
   // Runs `callback` on Cancel (at once if already cancelled). Returns a handle for Unregister.
   int OnCancel(std::function<void()> callback);
+  // After this returns, the callback of `handle` is not running and never runs again: when
+  // another thread's Cancel() is running callbacks, it waits for them to finish (so an object
+  // may unregister in its destructor). Called from a callback, it does not wait.
   void Unregister(int handle);
   // Sleeps up to `duration`; returns early (false) when cancelled. For retry back-off.
   bool SleepUnlessCancelled(absl::Duration duration);
@@ -35,6 +39,8 @@ class TaskContext {
   std::atomic<bool> cancelled_flag_{false};
   int next_handle_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int, std::function<void()>> callbacks_ ABSL_GUARDED_BY(mu_);
+  bool running_callbacks_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread::id cancelling_thread_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace rms::worker
