@@ -44,14 +44,11 @@ void LeaseKeeper::Stop() {
 }
 
 void LeaseKeeper::Lose(absl::string_view why) {
-  if (losing_.exchange(true)) return;
+  if (lease_lost_.exchange(true)) return;
   absl::Status reason = absl::AbortedError(
       absl::StrCat("lost the lease of task ", task_id_, " (epoch ", epoch_, "): ", why));
   LogWarning(reason.message());
-  // The context holds the reason before lease_lost() says so: whoever sees a lost lease reads
-  // why from the context.
   context_.Cancel(std::move(reason));
-  lease_lost_.store(true);
 }
 
 void LeaseKeeper::WatchLoop() {

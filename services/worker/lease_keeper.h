@@ -72,7 +72,6 @@ class LeaseKeeper {
   std::function<void(const storage::TaskRecord&)> on_row_;
   absl::Notification done_;
   std::vector<std::thread> threads_;
-  std::atomic<bool> losing_{false};  // Lose() ran (once)
   std::atomic<bool> lease_lost_{false};
   std::atomic<bool> stop_requested_{false};
 };

@@ -97,7 +97,8 @@ void TaskRunner::Run(const storage::TaskRecord& task, TaskContext& shutdown,
   keeper.Start();
   JobReporter reporter;
   reporter.transition = [&](TaskStatus to, absl::string_view code, absl::string_view message) {
-    if (keeper.lease_lost()) return context.reason();  // a lost lease writes nothing more
+    // A lost lease writes nothing more (the context may not hold the reason yet).
+    if (keeper.lease_lost()) return absl::AbortedError("the lease is lost");
     return Transition(task, StatusWrite{to, std::string(code), std::string(message), "info", ""});
   };
   reporter.log = [&](absl::string_view level, absl::string_view code, absl::string_view message) {

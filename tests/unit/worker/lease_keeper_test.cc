@@ -108,7 +108,7 @@ TEST_F(LeaseKeeperTest, TakeoverSeenAtRenewalLosesTheLeaseAtOnce) {
   keeper->Start();
   store_.TakeOver();
   Advance(absl::Seconds(10));
-  ASSERT_TRUE(Eventually([&] { return keeper->lease_lost(); }));
+  ASSERT_TRUE(Eventually([&] { return keeper->lease_lost() && context_.cancelled(); }));
   EXPECT_TRUE(absl::IsAborted(context_.reason()));
   keeper->Stop();
 }
