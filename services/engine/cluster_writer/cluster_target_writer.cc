@@ -17,6 +17,7 @@ namespace {
 void AddStats(const writer::TargetWriterStats& from, writer::TargetWriterStats* to) {
   to->keys_written += from.keys_written;
   to->keys_restored += from.keys_restored;
+  to->keys_batched += from.keys_batched;
   to->keys_rewritten += from.keys_rewritten;
   to->keys_expired += from.keys_expired;
   to->functions_loaded += from.functions_loaded;
