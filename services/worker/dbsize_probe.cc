@@ -27,16 +27,20 @@ int64_t KeysInKeyspace(absl::string_view info) {
   return total;
 }
 
-DbSizeProbe::DbSizeProbe(engine::redis::Endpoint endpoint, absl::Duration interval)
-    : endpoint_(std::move(endpoint)), interval_(interval) {}
+DbSizeProbe::DbSizeProbe(std::vector<engine::redis::Endpoint> nodes, absl::Duration interval)
+    : nodes_(std::move(nodes)), interval_(interval), clients_(nodes_.size()) {}
 
 int64_t DbSizeProbe::Get(bool force) {
   const absl::Time now = absl::Now();
   if (now < next_ && !force) return last_;
   next_ = now + interval_;
-  auto reply = ProbeCall(endpoint_, &client_, {"INFO", "keyspace"}, kProbeTimeout);
-  if (!reply.ok()) return last_;
-  last_ = KeysInKeyspace(reply->value.str);
+  int64_t total = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    auto reply = ProbeCall(nodes_[i], &clients_[i], {"INFO", "keyspace"}, kProbeTimeout);
+    if (!reply.ok()) return last_;
+    total += KeysInKeyspace(reply->value.str);
+  }
+  last_ = total;
   return last_;
 }
 

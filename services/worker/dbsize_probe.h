@@ -1,8 +1,10 @@
-// DbSizeProbe: counts the keys of a Redis node (all databases) for the stats API.
+// DbSizeProbe: counts the keys of a Redis node, or of a cluster's masters (all databases), for the
+// stats API.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "services/engine/redis/redis_client.h"
@@ -13,15 +15,17 @@ namespace rms::worker {
 // (the last known count stays), because stats must never stop a migration.
 class DbSizeProbe {
  public:
-  explicit DbSizeProbe(engine::redis::Endpoint endpoint,
+  // `nodes`: one node, or every master of a cluster (their counts are summed).
+  explicit DbSizeProbe(std::vector<engine::redis::Endpoint> nodes,
                        absl::Duration interval = absl::Seconds(5));
-  // The key count, refreshed with INFO keyspace at most once per interval; -1 until known.
+  // The key count, refreshed with INFO keyspace at most once per interval; -1 until known (the
+  // last known count while any node does not answer).
   int64_t Get(bool force = false);
 
  private:
-  engine::redis::Endpoint endpoint_;
+  std::vector<engine::redis::Endpoint> nodes_;
   absl::Duration interval_;
-  std::unique_ptr<engine::redis::RedisClient> client_;
+  std::vector<std::unique_ptr<engine::redis::RedisClient>> clients_;  // one per node
   absl::Time next_ = absl::InfinitePast();
   int64_t last_ = -1;
 };

@@ -4,37 +4,60 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/common/status_macros.h"
 #include "services/engine/io/memory_budget.h"
 
 namespace rms::worker {
 
-absl::StatusOr<engine::redis::Endpoint> ToEngineEndpoint(
-    const task_config::EndpointConfig& endpoint, const crypto::SecretBox& secrets,
-    absl::string_view role) {
-  absl::string_view addrs = absl::StripAsciiWhitespace(endpoint.addrs);
-  if (addrs.find(',') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the ", role, " has several nodes (", addrs,
-        "): Redis Cluster is not supported by this engine yet; give one node"));
-  }
+namespace {
+
+absl::StatusOr<engine::redis::Endpoint> ParseNode(absl::string_view node, absl::string_view role) {
   engine::redis::Endpoint out;
-  size_t colon = addrs.rfind(':');
-  if (colon == absl::string_view::npos || !absl::SimpleAtoi(addrs.substr(colon + 1), &out.port)) {
-    return absl::InvalidArgumentError(absl::StrCat("the ", role, " address '", addrs,
-                                                   "' is not host:port"));
+  node = absl::StripAsciiWhitespace(node);
+  size_t colon = node.rfind(':');
+  if (colon == absl::string_view::npos || !absl::SimpleAtoi(node.substr(colon + 1), &out.port)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", role, " address '", node, "' is not host:port"));
   }
-  absl::string_view host = addrs.substr(0, colon);
+  absl::string_view host = node.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
   out.host = std::string(host);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<engine::redis::Endpoint>> ToEngineEndpoints(
+    const task_config::EndpointConfig& endpoint, const crypto::SecretBox& secrets,
+    absl::string_view role) {
+  std::vector<engine::redis::Endpoint> out;
+  for (absl::string_view node : absl::StrSplit(endpoint.addrs, ',')) {
+    ASSIGN_OR_RETURN(engine::redis::Endpoint parsed, ParseNode(node, role));
+    out.push_back(std::move(parsed));
+  }
   absl::StatusOr<std::string> password = secrets.Open(endpoint.sealed_password);
   if (!password.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot decrypt the ", role, " password (was the key file replaced?)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot decrypt the ", role, " password (was the key file replaced?)"));
   }
-  out.password = *std::move(password);
+  for (engine::redis::Endpoint& node : out) node.password = *password;
   return out;
+}
+
+absl::StatusOr<engine::redis::Endpoint> ToEngineEndpoint(
+    const task_config::EndpointConfig& endpoint, const crypto::SecretBox& secrets,
+    absl::string_view role, absl::string_view what) {
+  ASSIGN_OR_RETURN(std::vector<engine::redis::Endpoint> nodes,
+                   ToEngineEndpoints(endpoint, secrets, role));
+  if (nodes.size() != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", role, " has several nodes (", endpoint.addrs, "): ", what,
+                     " runs on a single node; a Redis Cluster is not supported here yet"));
+  }
+  return std::move(nodes.front());
 }
 
 std::string FailureCode(absl::string_view phase, const absl::Status& status) {

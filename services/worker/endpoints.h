@@ -1,5 +1,7 @@
-// Turns a task's stored endpoint (addrs + sealed password) into an engine endpoint.
+// Turns a task's stored endpoint (addrs + sealed password) into engine endpoints.
 #pragma once
+
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "services/crypto/secret_box.h"
@@ -8,12 +10,18 @@
 
 namespace rms::worker {
 
-// The single node of `endpoint` with its password opened. INVALID_ARGUMENT for several nodes
-// (Redis Cluster is not supported by this engine yet) or malformed addrs; the SecretBox's error
-// when the password cannot be opened (wrong key file).
-absl::StatusOr<engine::redis::Endpoint> ToEngineEndpoint(
+// Every node of `endpoint` ("host:port[,host:port...]"), each with the password opened.
+// INVALID_ARGUMENT for malformed addrs; FAILED_PRECONDITION when the password cannot be opened
+// (wrong key file).
+absl::StatusOr<std::vector<engine::redis::Endpoint>> ToEngineEndpoints(
     const task_config::EndpointConfig& endpoint, const crypto::SecretBox& secrets,
     absl::string_view role);
+
+// The single node of `endpoint`, for jobs that run on one node only (`what` names the job in
+// the error): INVALID_ARGUMENT for several nodes; otherwise as ToEngineEndpoints.
+absl::StatusOr<engine::redis::Endpoint> ToEngineEndpoint(
+    const task_config::EndpointConfig& endpoint, const crypto::SecretBox& secrets,
+    absl::string_view role, absl::string_view what = "this job");
 
 // The stable log_code of a failure in `phase` ("source", "target", "snapshot", "stream").
 std::string FailureCode(absl::string_view phase, const absl::Status& status);

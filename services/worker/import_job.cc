@@ -37,7 +37,7 @@ absl::Status ImportJob::Run(TaskContext& context, const JobReporter& reporter) {
     paths.push_back(*std::move(path));
   }
   progress_.snapshot_size = total;
-  auto target = ToEngineEndpoint(*config_.target, secrets_, "target");
+  auto target = ToEngineEndpoint(*config_.target, secrets_, "target", "a backup import");
   if (!target.ok()) return WithFailureCode(target.status(), FailureCode("target", target.status()));
   absl::Status moved = reporter.transition(
       task_model::TaskStatus::kFullMigrating, "IMPORT_STARTED",

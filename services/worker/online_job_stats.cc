@@ -15,10 +15,11 @@ OnlineJobStats::OnlineJobStats(const storage::TaskRecord& task, storage::WorkerS
     : task_id_(task.id), epoch_(task.lease_epoch), store_(store), progress_(progress) {}
 
 void OnlineJobStats::StartProbes(const engine::redis::Endpoint& source,
-                                 const engine::redis::Endpoint& target, bool incremental) {
+                                 const std::vector<engine::redis::Endpoint>& target_masters,
+                                 bool incremental) {
   absl::MutexLock lock(&mu_);
-  source_probe_ = std::make_unique<DbSizeProbe>(source);
-  target_probe_ = std::make_unique<DbSizeProbe>(target);
+  source_probe_ = std::make_unique<DbSizeProbe>(std::vector<engine::redis::Endpoint>{source});
+  target_probe_ = std::make_unique<DbSizeProbe>(target_masters);
   if (incremental) offset_probe_ = std::make_unique<SourceOffsetProbe>(source);
 }
 

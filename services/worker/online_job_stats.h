@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -24,9 +25,10 @@ class OnlineJobStats {
   OnlineJobStats(const storage::TaskRecord& task, storage::WorkerStore& store,
                  JobProgress& progress);
 
-  // Starts probing both sides' DBSIZE and, for incremental tasks, the source's offset.
-  void StartProbes(const engine::redis::Endpoint& source, const engine::redis::Endpoint& target,
-                   bool incremental);
+  // Starts probing the key counts of the source and of the target (summed over a cluster's
+  // masters) and, for incremental tasks, the source's offset.
+  void StartProbes(const engine::redis::Endpoint& source,
+                   const std::vector<engine::redis::Endpoint>& target_masters, bool incremental);
   // The job ended: the next rendering forces fresh probe samples (the final numbers).
   void MarkFinished() { finished_ = true; }
   // The stats JSON; `throttled` is the time spent waiting for bandwidth_limit_mb, if throttled.

@@ -8,6 +8,7 @@
 #include "services/common/log.h"
 #include "services/worker/endpoints.h"
 #include "services/worker/failure_code.h"
+#include "services/worker/peer_layout.h"
 #include "services/worker/target_fence.h"
 
 namespace rms::worker {
@@ -72,9 +73,60 @@ absl::Status OnlineMigrationJob::MoveTo(const JobReporter& reporter, task_model:
   return moved;
 }
 
+void OnlineMigrationJob::ResetWriter() {
+  writer_.reset();
+  node_writer_ = nullptr;
+  cluster_writer_ = nullptr;
+}
+
+absl::Status OnlineMigrationJob::ResolvePeersOnce() {
+  if (peers_resolved_) return absl::OkStatus();
+  absl::StatusOr<engine::redis::Endpoint> source = ResolveSourceNode(source_nodes_);
+  if (!source.ok()) return Fail("source", source.status());
+  absl::StatusOr<std::vector<engine::redis::Endpoint>> target_nodes =
+      ToEngineEndpoints(*config_.target, secrets_, "target");
+  if (!target_nodes.ok()) return Fail("target", target_nodes.status());
+  absl::StatusOr<TargetLayout> target = ResolveTarget(*target_nodes);
+  if (!target.ok()) return Fail("target", target.status());
+  source_ = *std::move(source);
+  target_ = *std::move(target);
+  peers_resolved_ = true;
+  stats_.StartProbes(source_, target_.masters, IsIncremental(config_));
+  if (target_.cluster) {
+    LogInfo(absl::StrCat("task ", task_.id, ": the target is a Redis Cluster with ",
+                         target_.masters.size(), " masters"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OnlineMigrationJob::EnsureClusterWriter(const JobReporter& reporter) {
+  engine::cluster_writer::ClusterWriterOptions options;
+  options.max_transaction_bytes = limits_.max_transaction_bytes;
+  // Before the first write on each master: name the connection, cut off older owners there, and
+  // note the position an older owner left (the writer calls this on its own thread only).
+  master_handovers_.clear();
+  options.on_connect = [this](engine::redis::RedisClient& client) -> absl::Status {
+    absl::StatusOr<std::optional<Handover>> fenced =
+        FenceTarget(client, task_.id, task_.lease_epoch);
+    if (!fenced.ok()) return fenced.status();
+    if (*fenced) master_handovers_.push_back(**fenced);
+    return absl::OkStatus();
+  };
+  auto writer = engine::cluster_writer::ClusterTargetWriter::Connect(target_.nodes, options);
+  if (!writer.ok()) return Fail("target", writer.status());
+  // Every master an older owner handed over on holds the same exact position; masters connected
+  // later (after a MOVED) come after the resume point is chosen.
+  if (!master_handovers_.empty()) TakeHandover(master_handovers_.front(), reporter);
+  master_handovers_.clear();
+  cluster_writer_ = writer->get();
+  writer_ = *std::move(writer);
+  return absl::OkStatus();
+}
+
 absl::Status OnlineMigrationJob::EnsureWriter(const JobReporter& reporter) {
   if (writer_) return absl::OkStatus();
-  auto writer = engine::writer::TargetWriter::Connect(target_, {});
+  if (target_.cluster) return EnsureClusterWriter(reporter);
+  auto writer = engine::writer::TargetWriter::Connect(target_.nodes.front(), {});
   if (!writer.ok()) return Fail("target", writer.status());
   // Before the first write: name the connection and cut off older owners of the task.
   absl::StatusOr<engine::redis::RedisClient*> connection = (*writer)->LendConnection();
@@ -83,6 +135,7 @@ absl::Status OnlineMigrationJob::EnsureWriter(const JobReporter& reporter) {
       FenceTarget(**connection, task_.id, task_.lease_epoch);
   if (!fenced.ok()) return Fail("target", fenced.status());
   if (*fenced) TakeHandover(**fenced, reporter);
+  node_writer_ = writer->get();
   writer_ = *std::move(writer);
   return absl::OkStatus();
 }
@@ -128,13 +181,9 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
   if (!config_.source || !config_.target) {
     return Fail("source", absl::InvalidArgumentError("the task has no source or target"));
   }
-  auto source = ToEngineEndpoint(*config_.source, secrets_, "source");
+  auto source = ToEngineEndpoints(*config_.source, secrets_, "source");
   if (!source.ok()) return Fail("source", source.status());
-  auto target = ToEngineEndpoint(*config_.target, secrets_, "target");
-  if (!target.ok()) return Fail("target", target.status());
-  source_ = *source;
-  target_ = *target;
-  stats_.StartProbes(source_, target_, IsIncremental(config_));
+  source_nodes_ = *std::move(source);
   {
     absl::MutexLock lock(&live_mu_);
     bucket_ = std::make_unique<TokenBucket>(context, BandwidthBytesPerSecond(live_bandwidth_));
@@ -161,7 +210,7 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
         absl::StrCat("lost the source or target (", status.message(), "); reconnecting in ",
                      absl::FormatDuration(delay), " to resume after offset ", resume_.applied));
     ++progress_.reconnects;
-    writer_.reset();  // a failed writer is sticky; a new connection starts clean
+    ResetWriter();  // a failed writer is sticky; a new connection starts clean
     if (!context.SleepUnlessCancelled(delay)) break;
   }
   stats_.MarkFinished();

@@ -12,8 +12,10 @@
 
 #include "absl/synchronization/mutex.h"
 #include "services/crypto/secret_box.h"
+#include "services/engine/cluster_writer/cluster_target_writer.h"
 #include "services/engine/redis/redis_client.h"
 #include "services/engine/replication/replication_session.h"
+#include "services/engine/writer/target_sink.h"
 #include "services/engine/writer/target_writer.h"
 #include "services/task_config/task_config.h"
 #include "services/worker/engine_limits.h"
@@ -21,6 +23,7 @@
 #include "services/worker/job_progress.h"
 #include "services/worker/migration_job.h"
 #include "services/worker/online_job_stats.h"
+#include "services/worker/peer_layout.h"
 #include "services/worker/reconnect_policy.h"
 #include "services/worker/resume_point.h"
 #include "services/worker/target_fence.h"
@@ -51,8 +54,17 @@ class OnlineMigrationJob final : public MigrationJob {
   absl::Status PrepareTargetForSnapshot(const JobReporter& reporter);
   absl::Status StreamChanges(engine::replication::ReplicationSession& session,
                              TaskContext& context);
+  // StreamChanges into a Redis Cluster target (stream_to_cluster.cc).
+  absl::Status StreamChangesToCluster(engine::replication::ReplicationSession& session,
+                                      TaskContext& context);
+  // Once per run, until it succeeds: asks the configured nodes whether the source and the target
+  // are standalone servers or clusters, and starts the stats probes.
+  absl::Status ResolvePeersOnce();
   // Makes (or remakes, after a target failure) the writer; takes over an older owner's handover.
   absl::Status EnsureWriter(const JobReporter& reporter);
+  // EnsureWriter for a Redis Cluster target: every master's connection is fenced when it opens.
+  absl::Status EnsureClusterWriter(const JobReporter& reporter);
+  void ResetWriter();
   // Resumes after the position an older owner left on the target, when it is ahead of the
   // checkpoint of the same replication history.
   void TakeHandover(const Handover& handover, const JobReporter& reporter);
@@ -61,6 +73,8 @@ class OnlineMigrationJob final : public MigrationJob {
   absl::Status FenceSourceOnce();
   // After a lost lease with an exact final position: leaves it on `target` for the next owner.
   void HandOver(engine::redis::RedisClient& target, const storage::Checkpoint& applied);
+  // The same on every master of a cluster target (stream_to_cluster.cc).
+  void HandOverOnEveryMaster(const storage::Checkpoint& applied);
   absl::Status MoveTo(const JobReporter& reporter, task_model::TaskStatus status,
                       absl::string_view code, absl::string_view message);
   // Records the snapshot's end as applied (session ACKs, fenced checkpoint, stats).
@@ -74,16 +88,22 @@ class OnlineMigrationJob final : public MigrationJob {
   storage::WorkerStore& store_;
   const crypto::SecretBox& secrets_;
   EngineLimits limits_;
-  engine::redis::Endpoint source_;
-  engine::redis::Endpoint target_;
-  std::unique_ptr<engine::writer::TargetWriter> writer_;
+  std::vector<engine::redis::Endpoint> source_nodes_;  // as configured
+  engine::redis::Endpoint source_;                     // the node replicated from
+  TargetLayout target_;
+  bool peers_resolved_ = false;
+  std::unique_ptr<engine::writer::TargetSink> writer_;
+  engine::writer::TargetWriter* node_writer_ = nullptr;  // writer_, for a standalone target
+  engine::cluster_writer::ClusterTargetWriter* cluster_writer_ = nullptr;  // for a cluster
+  // Handovers older owners left on the masters, found while the cluster writer connects.
+  std::vector<Handover> master_handovers_;
   mutable absl::Mutex live_mu_;  // settings changed while running (OnTaskRow)
   std::unique_ptr<TokenBucket> bucket_ ABSL_GUARDED_BY(live_mu_);
   std::string live_bandwidth_ ABSL_GUARDED_BY(live_mu_);
   task_model::TaskStatus status_;  // the task's status as this job last set it
   ResumePoint resume_;
   FullResyncPolicy resync_policy_;
-  bool streamed_ = false;  // the last session reached the stream (resets the back-off)
+  bool streamed_ = false;       // the last session reached the stream (resets the back-off)
   bool source_fenced_ = false;  // FenceSourceOnce ran
   std::atomic<bool> manual_{false};
   JobProgress progress_;  // atomics; the stats thread fills the db sizes

@@ -2,20 +2,20 @@
 #include "services/worker/snapshot_copy.h"
 
 #include "services/engine/rdb/rdb_reader.h"
+#include "services/engine/writer/target_writer.h"
 
 namespace rms::worker {
 namespace {
 
-void Publish(const engine::writer::TargetWriter& writer, JobProgress& progress,
-             SentTally& tally) {
-  const engine::writer::TargetWriterStats stats = writer.stats();
+void Publish(const engine::writer::TargetSink& writer, JobProgress& progress, SentTally& tally) {
+  const engine::writer::TargetWriterStats stats = writer.totals();
   progress.keys_written = stats.keys_written;
   tally.Update(stats.commands_sent, stats.bytes_sent);
 }
 
 }  // namespace
 
-absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetWriter& writer,
+absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetSink& writer,
                           JobProgress& progress, TaskContext& context,
                           const std::function<void(const std::string&)>& warn) {
   // Keep no raw capture bigger than what the writer would still RESTORE: bigger keys are
@@ -25,7 +25,7 @@ absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetWri
   engine::rdb::RdbReader reader(rdb, limits);
   uint64_t events = 0;
   SentTally tally(progress);
-  tally.Update(writer.stats().commands_sent, writer.stats().bytes_sent);  // counted before
+  tally.Update(writer.totals().commands_sent, writer.totals().bytes_sent);  // counted before
   while (true) {
     if (context.cancelled()) return context.reason();
     absl::StatusOr<engine::rdb::RdbEvent> event = reader.Next();

@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 #include "services/engine/io/byte_source.h"
-#include "services/engine/writer/target_writer.h"
+#include "services/engine/writer/target_sink.h"
 #include "services/worker/job_progress.h"
 #include "services/worker/task_context.h"
 
@@ -15,7 +15,7 @@ namespace rms::worker {
 // end; updates `progress` as it goes and hands writer warnings to `warn`. Returns the first error
 // (DATA_LOSS for a corrupt RDB, the writer's error naming the key, the source's I/O error), or
 // the context's reason once cancelled.
-absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetWriter& writer,
+absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetSink& writer,
                           JobProgress& progress, TaskContext& context,
                           const std::function<void(const std::string&)>& warn);
 

@@ -26,7 +26,8 @@ constexpr absl::Duration kHandoverHold = absl::Seconds(30);
 absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationSession& session,
                                                TaskContext& context) {
   streamed_ = true;
-  absl::StatusOr<engine::redis::RedisClient*> target = writer_->LendConnection();
+  if (cluster_writer_ != nullptr) return StreamChangesToCluster(session, context);
+  absl::StatusOr<engine::redis::RedisClient*> target = node_writer_->LendConnection();
   if (!target.ok()) return Fail("target", target.status());
   engine::writer::StreamPipeline pipeline(**target, {});
   CheckpointPublisher checkpoints(
@@ -42,7 +43,8 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
     // A lost lease stops sending at once; the replies owed are read briefly, then the socket is
     // shut (a send blocked on the target included).
     engine::redis::RedisClient* connection = *target;
-    DelayedCancel cut(context, [connection] { connection->Cancel(); }, kLostLeaseCutAfter);
+    DelayedCancel cut(
+        context, [connection] { connection->Cancel(); }, kLostLeaseCutAfter);
     status = forwarder.Run(context);
   }
   if (absl::IsAborted(context.reason()) && forwarder.exact_after_lost_lease()) {

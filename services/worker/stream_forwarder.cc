@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/status_macros.h"
+#include "services/worker/stream_commands.h"
 
 namespace rms::worker {
 namespace {
@@ -27,23 +28,7 @@ constexpr absl::Duration kDrainTimeout = absl::Seconds(60);
 // lease, so the next owner cannot claim it for a third of the lease (5 s by default).
 constexpr absl::Duration kLostLeaseDrainTimeout = absl::Seconds(2);
 
-bool IsPing(absl::Span<const absl::string_view> args) {
-  return args.size() == 1 && absl::EqualsIgnoreCase(args[0], "PING");
-}
-
-bool IsCommand(absl::Span<const absl::string_view> args, absl::string_view name) {
-  return args.size() == 1 && absl::EqualsIgnoreCase(args[0], name);
-}
-
-// The db of `SELECT <db>`, or -1 for any other command.
-int SelectedDb(absl::Span<const absl::string_view> args) {
-  int db = -1;
-  if (args.size() == 2 && absl::EqualsIgnoreCase(args[0], "SELECT") &&
-      absl::SimpleAtoi(args[1], &db)) {
-    return db;
-  }
-  return -1;
-}
+bool IsPing(absl::Span<const absl::string_view> args) { return IsBareCommand(args, "PING"); }
 
 }  // namespace
 
@@ -68,7 +53,7 @@ StreamForwarder::StreamForwarder(engine::replication::ReplicationSession& sessio
 void StreamForwarder::Skip(const RawReplicatedCommand& command) {
   // The target accepted it after refusing an earlier command: do not apply it twice. For an
   // EXEC, that is the whole transaction gathered since its MULTI.
-  if (IsCommand(command.args, "EXEC")) {
+  if (IsBareCommand(command.args, "EXEC")) {
     pipeline_.DiscardOpen();
     transaction_open_ = false;
   }
@@ -140,13 +125,13 @@ absl::Status StreamForwarder::Forward(const RawReplicatedCommand& command) {
     Skip(command);
     return absl::OkStatus();
   }
-  if (IsCommand(command.args, "MULTI")) {
+  if (IsBareCommand(command.args, "MULTI")) {
     // A transaction starts a batch of its own and is sent whole: no mark, so no checkpoint, ever
     // falls inside it (a resume there would send its EXEC without its MULTI).
     if (unsent_) RETURN_IF_ERROR(SendRead());
     transaction_open_ = true;
     before_transaction_ = read_;
-  } else if (IsCommand(command.args, "EXEC") || IsCommand(command.args, "DISCARD")) {
+  } else if (IsBareCommand(command.args, "EXEC") || IsBareCommand(command.args, "DISCARD")) {
     transaction_open_ = false;
   }
   if (!IsPing(command.args)) {

@@ -5,14 +5,15 @@
 #include "services/common/status_macros.h"
 #include "services/worker/dbsize_probe.h"
 #include "services/worker/online_migration_job.h"
-#include "services/worker/target_fence.h"
 #include "services/worker/snapshot_copy.h"
+#include "services/worker/target_fence.h"
 
 namespace rms::worker {
 
 using engine::replication::ReplicationSession;
 
 absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporter& reporter) {
+  if (absl::Status s = ResolvePeersOnce(); !s.ok()) return s;
   if (absl::Status s = EnsureWriter(reporter); !s.ok()) return s;
   if (absl::Status s = FenceSourceOnce(); !s.ok()) return s;
   engine::replication::SessionOptions options;
@@ -59,7 +60,7 @@ absl::Status OnlineMigrationJob::PrepareTargetForSnapshot(const JobReporter& rep
     if (absl::Status s = writer_->ApplyCommand({"FLUSHALL"}); !s.ok()) return Fail("target", s);
     ++progress_.full_resyncs;
   } else if (!resync_policy_.first_sync_recorded()) {
-    const bool empty = DbSizeProbe(target_).Get(/*force=*/true) == 0;
+    const bool empty = DbSizeProbe(target_.masters).Get(/*force=*/true) == 0;
     if (absl::Status s = resync_policy_.RecordFirstSync(empty); !s.ok()) {
       LogWarning(absl::StrCat("task ", task_.id,
                               ": could not store whether the target held keys "
@@ -75,7 +76,10 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session, T
   RETURN_IF_ERROR(PrepareTargetForSnapshot(reporter));
   absl::Status moved = MoveTo(
       reporter, task_model::TaskStatus::kFullMigrating, "FULL_SYNC_STARTED",
-      absl::StrCat("copying the snapshot of ", source_.Describe(), " to ", target_.Describe()));
+      absl::StrCat("copying the snapshot of ", source_.Describe(), " to ",
+                   target_.cluster ? absl::StrCat("the Redis Cluster of ", target_.masters.size(),
+                                                  " masters at ", config_.target->addrs)
+                                   : target_.nodes.front().Describe()));
   if (!moved.ok()) return moved;
   progress_.snapshot_done = false;
   progress_.source_offset = -1;  // lag is measured again once the stream runs

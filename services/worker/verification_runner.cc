@@ -21,7 +21,8 @@ absl::StatusOr<std::unique_ptr<engine::redis::RedisClient>> ConnectTo(
   if (!endpoint) {
     return absl::FailedPreconditionError(absl::StrCat("the task has no ", role, " configured"));
   }
-  ASSIGN_OR_RETURN(engine::redis::Endpoint resolved, ToEngineEndpoint(*endpoint, secrets, role));
+  ASSIGN_OR_RETURN(engine::redis::Endpoint resolved,
+                   ToEngineEndpoint(*endpoint, secrets, role, "verification"));
   auto client = engine::redis::RedisClient::Connect(resolved);
   if (!client.ok()) {
     return absl::Status(client.status().code(), absl::StrCat("cannot connect to the ", role, ": ",
@@ -76,10 +77,11 @@ absl::StatusOr<VerificationRunner::Session> VerificationRunner::Open(
 }
 
 verify::VerifierHooks VerificationRunner::HooksFor(const storage::TaskRecord& task,
-                                                  TaskContext& context) {
+                                                   TaskContext& context) {
   verify::VerifierHooks hooks;
   hooks.sleep = [&context](absl::Duration d) { return context.SleepUnlessCancelled(d); };
-  if (task.status == task_model::TaskStatus::kIncrMigrating) {  // streaming: differences may be replication lag
+  if (task.status ==
+      task_model::TaskStatus::kIncrMigrating) {  // streaming: differences may be replication lag
     hooks.wait_for_catch_up = [this, &task, &context](engine::redis::RedisClient& source) {
       return WaitForCatchUp(source, tasks_, workers_, task, context, options_.catch_up_deadline);
     };

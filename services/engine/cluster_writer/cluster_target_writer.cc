@@ -12,29 +12,12 @@
 #include "services/engine/writer/target_version.h"
 
 namespace rms::engine::cluster_writer {
-namespace {
-
-void AddStats(const writer::TargetWriterStats& from, writer::TargetWriterStats* to) {
-  to->keys_written += from.keys_written;
-  to->keys_restored += from.keys_restored;
-  to->keys_batched += from.keys_batched;
-  to->keys_rewritten += from.keys_rewritten;
-  to->keys_expired += from.keys_expired;
-  to->functions_loaded += from.functions_loaded;
-  to->scripts_loaded += from.scripts_loaded;
-  to->commands_applied += from.commands_applied;
-  to->commands_sent += from.commands_sent;
-  to->bytes_sent += from.bytes_sent;
-  to->peak_buffered_bytes = std::max(to->peak_buffered_bytes, from.peak_buffered_bytes);
-  to->peak_pipeline_bytes = std::max(to->peak_pipeline_bytes, from.peak_pipeline_bytes);
-}
-
-}  // namespace
 
 ClusterTargetWriter::ClusterTargetWriter(ClusterWriterOptions options, redis::ClientOptions client,
                                          redis::Endpoint credentials)
     : options_(options.writer),
       max_transaction_bytes_(options.max_transaction_bytes),
+      on_connect_(std::move(options.on_connect)),
       client_options_(client),
       credentials_(std::move(credentials)) {
   options_.hold_redirects = true;
@@ -55,6 +38,10 @@ absl::StatusOr<std::unique_ptr<ClusterTargetWriter>> ClusterTargetWriter::Connec
   std::unique_ptr<ClusterTargetWriter> out(new ClusterTargetWriter(options, client, nodes[0]));
   out->slots_ = *std::move(topology.slots);
   ASSIGN_OR_RETURN(out->control_, redis::RedisClient::Connect(topology.answered, client));
+  {
+    absl::MutexLock lock(&out->cancel_mu_);
+    out->connections_.push_back(out->control_.get());
+  }
   if (out->options_.target_rdb_version <= 0) {
     writer::RedisClientNode probe(*out->control_);
     ASSIGN_OR_RETURN(out->options_.target_rdb_version, writer::QueryTargetRdbVersion(probe));
@@ -80,9 +67,37 @@ absl::StatusOr<writer::TargetWriter*> ClusterTargetWriter::WriterFor(
       writers_.erase(node.Address());
       return connected.status();
     }
+    absl::Status prepared = PrepareConnection(**connected);
+    if (!prepared.ok()) {
+      writers_.erase(node.Address());
+      return prepared;
+    }
     slot = *std::move(connected);
   }
   return slot.get();
+}
+
+absl::Status ClusterTargetWriter::PrepareConnection(writer::TargetWriter& writer) {
+  ASSIGN_OR_RETURN(redis::RedisClient * client, writer.LendConnection());
+  {
+    absl::MutexLock lock(&cancel_mu_);
+    connections_.push_back(client);
+    if (cancelled_) client->Cancel();
+  }
+  if (!on_connect_) return absl::OkStatus();
+  return on_connect_(*client);
+}
+
+std::vector<redis::RedisClient*> ClusterTargetWriter::master_connections() const {
+  absl::MutexLock lock(&cancel_mu_);
+  if (connections_.empty()) return {};
+  return std::vector<redis::RedisClient*>(connections_.begin() + 1, connections_.end());
+}
+
+void ClusterTargetWriter::Cancel() {
+  absl::MutexLock lock(&cancel_mu_);
+  cancelled_ = true;
+  for (redis::RedisClient* client : connections_) client->Cancel();
 }
 
 absl::StatusOr<writer::TargetWriter*> ClusterTargetWriter::WriterOfMaster(int master) {
@@ -179,7 +194,7 @@ std::vector<std::string> ClusterTargetWriter::TakeWarnings() {
 
 ClusterWriterStats ClusterTargetWriter::stats() const {
   ClusterWriterStats out;
-  for (const auto& [address, writer] : writers_) AddStats(writer->stats(), &out.writers);
+  for (const auto& [address, writer] : writers_) out.writers += writer->stats();
   out.moved = moved_;
   out.asked = asked_;
   out.transactions = transactions_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "services/engine/cluster/command_keys.h"
 #include "services/engine/cluster/command_router.h"
@@ -19,6 +21,7 @@
 #include "services/engine/cluster_writer/transaction_replies.h"
 #include "services/engine/rdb/rdb_events.h"
 #include "services/engine/redis/redis_client.h"
+#include "services/engine/writer/target_sink.h"
 #include "services/engine/writer/target_writer.h"
 
 namespace rms::engine::cluster_writer {
@@ -28,6 +31,10 @@ struct ClusterWriterOptions {
   // A MULTI..EXEC of the stream is held whole until its EXEC (to be split per slot); past this
   // many bytes of arguments it fails with RESOURCE_EXHAUSTED (limit TRANSACTION_TOO_LARGE).
   size_t max_transaction_bytes = size_t{1} << 30;
+  // Called with each master's connection once it is connected and authenticated, before
+  // anything is written on it (a migration job names it and fences older owners off). An error
+  // fails the connection's writer, and Connect() or the call that needed the master.
+  std::function<absl::Status(redis::RedisClient&)> on_connect;
 };
 
 struct ClusterWriterStats {
@@ -57,7 +64,7 @@ struct ClusterWriterStats {
 // SELECT of another db (stream) fails with FAILED_PRECONDITION naming the db.
 //
 // The first error is sticky, as in TargetWriter.
-class ClusterTargetWriter {
+class ClusterTargetWriter final : public writer::TargetSink {
  public:
   // Discovers the cluster behind `nodes` (DiscoverTopology), connects one TargetWriter per master
   // (with nodes[0]'s username and password: one instance, one password) and reads the target's
@@ -71,25 +78,31 @@ class ClusterTargetWriter {
   ClusterTargetWriter(const ClusterTargetWriter&) = delete;
   ClusterTargetWriter& operator=(const ClusterTargetWriter&) = delete;
 
-  void set_source_rdb_version(int version);
+  void set_source_rdb_version(int version) override;
 
   // Applies one reader event, in reader order (see the class comment). Errors: those of
   // TargetWriter::Apply, FAILED_PRECONDITION for a key outside db 0 or events out of order.
-  absl::Status Apply(const rdb::RdbEvent& event);
+  absl::Status Apply(const rdb::RdbEvent& event) override;
   // Applies one command of the replication stream. SELECT 0 and PING are absorbed. Errors:
   // INVALID_ARGUMENT for an empty command or a bad SELECT; RESOURCE_EXHAUSTED for a transaction
   // past max_transaction_bytes; FAILED_PRECONDITION for a command in
   // another db than 0, for a command whose keys span slots and cannot be split (MSETNX...), for
   // one inside an RDB key, and for a refused command (with its name and key); those of the
   // writers. A transaction is sent at its EXEC.
-  absl::Status ApplyCommand(absl::Span<const std::string> args);
+  absl::Status ApplyCommand(absl::Span<const std::string> args) override;
   // Sends everything queued on every master, follows redirections until none is left (at most
   // a few rounds: then UNAVAILABLE, the cluster keeps moving), and checks every reply.
-  absl::Status Flush();
+  absl::Status Flush() override;
 
   // The warnings of every writer since the last call.
-  std::vector<std::string> TakeWarnings();
+  std::vector<std::string> TakeWarnings() override;
   ClusterWriterStats stats() const;
+  writer::TargetWriterStats totals() const override { return stats().writers; }
+  // Cuts every connection of the writer, those connected later included (any thread): a blocked
+  // send or read returns CANCELLED.
+  void Cancel();
+  // The masters' connections, in the order they were connected (for a caller that names them).
+  std::vector<redis::RedisClient*> master_connections() const;
   const cluster::SlotMap& slots() const { return slots_; }
 
  private:
@@ -106,6 +119,8 @@ class ClusterTargetWriter {
   // The writer of `node`, connected on first use.
   absl::StatusOr<writer::TargetWriter*> WriterFor(const cluster::ClusterNode& node);
   absl::StatusOr<writer::TargetWriter*> WriterOfMaster(int master);
+  // Registers a new master connection for Cancel() and runs on_connect.
+  absl::Status PrepareConnection(writer::TargetWriter& writer);
 
   // Snapshot (cluster_target_writer.cc).
   absl::Status ApplyEvent(const rdb::RdbEvent& event);
@@ -143,6 +158,7 @@ class ClusterTargetWriter {
 
   writer::TargetWriterOptions options_;  // of every writer
   size_t max_transaction_bytes_;
+  std::function<absl::Status(redis::RedisClient&)> on_connect_;
   redis::ClientOptions client_options_;
   redis::Endpoint credentials_;  // username and password for every node
   cluster::SlotMap slots_;
@@ -155,6 +171,10 @@ class ClusterTargetWriter {
   bool in_transaction_ = false;
   std::vector<cluster::RoutedCommand> transaction_;
   size_t transaction_bytes_ = 0;  // arguments held in transaction_
+
+  mutable absl::Mutex cancel_mu_;
+  std::vector<redis::RedisClient*> connections_ ABSL_GUARDED_BY(cancel_mu_);  // control_ first
+  bool cancelled_ ABSL_GUARDED_BY(cancel_mu_) = false;
 
   uint64_t moved_ = 0;
   uint64_t asked_ = 0;

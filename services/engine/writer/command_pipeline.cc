@@ -84,6 +84,7 @@ absl::Status CommandPipeline::Flush() {
 }
 
 absl::Status CommandPipeline::SendOpen() {
+  ++stats_.writes;
   if (absl::Status sent = node_.Send(open_.encoded); !sent.ok()) {
     error_ = absl::Status(sent.code(),
                           absl::StrCat("writing to ", node_.Describe(), ": ", sent.message()));

@@ -41,6 +41,7 @@ struct PipelineStats {
   uint64_t commands_sent = 0;
   uint64_t bytes_sent = 0;
   uint64_t batches_sent = 0;
+  uint64_t writes = 0;            // batches written to the node, whether or not their replies came
   size_t peak_pending_bytes = 0;  // largest encoded batch held before sending
 };
 

@@ -154,6 +154,7 @@ absl::Status TargetWriter::Resend(const RedirectedCommand& command, bool asking)
 absl::StatusOr<std::vector<resp::RespValue>> TargetWriter::ExchangeNow(absl::string_view encoded,
                                                                        size_t count) {
   RETURN_IF_ERROR(Flush());
+  ++exchanges_;
   absl::StatusOr<std::vector<resp::RespValue>> replies = node_.Exchange(encoded, count);
   if (!replies.ok()) {
     error_ = absl::Status(replies.status().code(), absl::StrCat("writing to ", node_.Describe(),
@@ -195,6 +196,7 @@ TargetWriterStats TargetWriter::stats() const {
   out.keys_batched = strings_.keys_batched();
   out.commands_sent = pipeline_.stats().commands_sent;
   out.bytes_sent = pipeline_.stats().bytes_sent;
+  out.writes = pipeline_.stats().writes + exchanges_;
   out.peak_pipeline_bytes = pipeline_.stats().peak_pending_bytes;
   return out;
 }

@@ -15,6 +15,8 @@
 #include "services/engine/writer/command_pipeline.h"
 #include "services/engine/writer/string_batch.h"
 #include "services/engine/writer/target_node.h"
+#include "services/engine/writer/target_sink.h"
+#include "services/engine/writer/target_writer_stats.h"
 #include "services/engine/writer/value_rewriter.h"
 
 namespace rms::engine::writer {
@@ -42,26 +44,11 @@ struct TargetWriterOptions {
   bool hold_redirects = false;
 };
 
-struct TargetWriterStats {
-  uint64_t keys_written = 0;    // keys_restored + keys_rewritten
-  uint64_t keys_restored = 0;   // one RESTORE each
-  uint64_t keys_batched = 0;    // small strings sent in MSET batches
-  uint64_t keys_rewritten = 0;  // DEL + element commands
-  uint64_t keys_expired = 0;    // TTL already passed at the source: deleted on the target
-  uint64_t functions_loaded = 0;
-  uint64_t scripts_loaded = 0;
-  uint64_t commands_applied = 0;  // through ApplyCommand
-  uint64_t commands_sent = 0;     // everything acknowledged by the target
-  uint64_t bytes_sent = 0;
-  size_t peak_buffered_bytes = 0;  // decoded elements of one key held at once
-  size_t peak_pipeline_bytes = 0;  // encoded commands held before a send
-};
-
 // Not thread-safe: one thread owns the writer and its node. Commands are queued and sent in
 // batches of max_pipeline_commands / max_pipeline_bytes; every reply is checked. The first error
 // (connection, or an error reply named by command and key: see CommandPipeline) is sticky: every
 // later call returns it, so a failed key is never silently skipped.
-class TargetWriter {
+class TargetWriter final : public TargetSink {
  public:
   // Writes through `node`, which must outlive the writer.
   TargetWriter(TargetNode& node, TargetWriterOptions options);
@@ -76,7 +63,7 @@ class TargetWriter {
   TargetWriter(const TargetWriter&) = delete;
   TargetWriter& operator=(const TargetWriter&) = delete;
 
-  void set_source_rdb_version(int version) { options_.source_rdb_version = version; }
+  void set_source_rdb_version(int version) override { options_.source_rdb_version = version; }
 
   // Applies one reader event, in reader order: kSelectDb -> SELECT (when the db changes);
   // kFunction -> FUNCTION LOAD REPLACE; an aux "lua" script -> SCRIPT LOAD; kKeyBegin..kKeyEnd ->
@@ -86,12 +73,12 @@ class TargetWriter {
   // big_key_bytes); kEnd -> Flush(). What the target cannot hold (hash field
   // TTLs before 7.4, functions before 7.0, module aux data...) becomes a warning.
   // FAILED_PRECONDITION for events out of order or an unset target version.
-  absl::Status Apply(const rdb::RdbEvent& event);
+  absl::Status Apply(const rdb::RdbEvent& event) override;
   // Queues one command of the replication stream as is (SELECT also tracks the current db).
   // INVALID_ARGUMENT for an empty command.
-  absl::Status ApplyCommand(absl::Span<const std::string> args);
+  absl::Status ApplyCommand(absl::Span<const std::string> args) override;
   // Sends everything queued and checks the replies.
-  absl::Status Flush();
+  absl::Status Flush() override;
   // With hold_redirects: the commands refused with MOVED or ASK since the last call, in the order
   // they were sent (complete for everything sent once Flush() returned).
   std::vector<RedirectedCommand> TakeRedirected() { return pipeline_.TakeRedirected(); }
@@ -109,8 +96,9 @@ class TargetWriter {
   absl::StatusOr<redis::RedisClient*> LendConnection();
 
   // The warnings collected since the last call (at most 1000, then a count of the rest).
-  std::vector<std::string> TakeWarnings();
+  std::vector<std::string> TakeWarnings() override;
   TargetWriterStats stats() const;
+  TargetWriterStats totals() const override { return stats(); }
 
  private:
   enum class KeyMode { kNone, kBuffering, kRewriting, kSkipping };
@@ -150,6 +138,7 @@ class TargetWriter {
 
   std::vector<std::string> warnings_;
   uint64_t suppressed_warnings_ = 0;
+  uint64_t exchanges_ = 0;  // ExchangeNow calls
   TargetWriterStats stats_;
   absl::Status error_;
 };

@@ -10,7 +10,6 @@
 // checkpoint and the stop would change the digest.
 #include <iostream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tests/e2e/engine/online_env.h"
@@ -27,31 +26,6 @@ class DbLinkFaultsTest : public OnlineE2eTest {
     if (proxy_) proxy_->SetMode(test_support::TcpProxy::Mode::kDown);  // a frozen worker stops
     worker_.reset();
     OnlineE2eTest::TearDown();
-  }
-
-  // `url` with its port replaced by `port`.
-  static std::string WithPort(const std::string& url, int port) {
-    const size_t host = url.find("127.0.0.1:");
-    const size_t slash = url.find('/', host);
-    return absl::StrCat(url.substr(0, host), "127.0.0.1:", port, url.substr(slash));
-  }
-  static int PortOf(const std::string& url) {
-    const size_t host = url.find("127.0.0.1:") + 10;
-    int port = 0;
-    (void)absl::SimpleAtoi(url.substr(host, url.find('/', host) - host), &port);
-    return port;
-  }
-  // Target connections named for `task_id` at `epoch`.
-  static int Appliers(const test_support::RedisServer& target, const std::string& task_id,
-                      int epoch) {
-    auto list = target.Cli({"CLIENT", "LIST"});
-    if (!list.ok()) return -1;
-    const std::string name = absl::StrCat("name=rms:", task_id, ":", epoch, " ");
-    int count = 0;
-    for (size_t at = list->find(name); at != std::string::npos; at = list->find(name, at + 1)) {
-      ++count;
-    }
-    return count;
   }
 
   // A proxy to the database, a worker behind it (`worker_`), and a source (5000 keys, a backlog

@@ -36,6 +36,13 @@ class EngineE2eTest : public ::testing::Test {
                                      const test_support::RedisServer& source,
                                      const test_support::RedisServer& target,
                                      const std::string& bandwidth_mb = "");
+  // The same with every address and password given (e.g. a cluster's nodes).
+  std::string CreateAndConfigureAddrs(const std::string& method, const std::string& resume_mode,
+                                      const std::string& source_addrs,
+                                      const std::string& source_password,
+                                      const std::string& target_addrs,
+                                      const std::string& target_password,
+                                      const std::string& bandwidth_mb = "");
   // Polls the task until its status is one of `statuses`; returns the task details (or the last
   // details seen, with a test failure, after `timeout`).
   Json WaitForStatus(const std::string& task_id, const std::set<std::string>& statuses,

@@ -220,4 +220,29 @@ std::unique_ptr<test_support::MigrationdProcess> OnlineE2eTest::StartExtraWorker
   return started.ok() ? *std::move(started) : nullptr;
 }
 
+std::string OnlineE2eTest::WithPort(const std::string& url, int port) {
+  const size_t host = url.find("127.0.0.1:");
+  const size_t slash = url.find('/', host);
+  return absl::StrCat(url.substr(0, host), "127.0.0.1:", port, url.substr(slash));
+}
+
+int OnlineE2eTest::PortOf(const std::string& url) {
+  const size_t host = url.find("127.0.0.1:") + 10;
+  int port = 0;
+  (void)absl::SimpleAtoi(url.substr(host, url.find('/', host) - host), &port);
+  return port;
+}
+
+int OnlineE2eTest::Appliers(const test_support::RedisServer& server, const std::string& task_id,
+                            int epoch) {
+  auto list = server.Cli({"CLIENT", "LIST"});
+  if (!list.ok()) return -1;
+  const std::string name = absl::StrCat("name=rms:", task_id, ":", epoch, " ");
+  int count = 0;
+  for (size_t at = list->find(name); at != std::string::npos; at = list->find(name, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
 }  // namespace rms::e2e

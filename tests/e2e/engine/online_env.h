@@ -102,6 +102,12 @@ class OnlineE2eTest : public EngineE2eTest {
   // `database_url` (e.g. through a proxy); nullptr with a test failure when it does not start.
   std::unique_ptr<test_support::MigrationdProcess> StartExtraWorker(
       const std::string& name, const std::string& database_url);
+  // A database `url` with its port replaced by `port` (e.g. a proxy's), and its port.
+  static std::string WithPort(const std::string& url, int port);
+  static int PortOf(const std::string& url);
+  // Connections of `server` named for `task_id`'s applier at `epoch` (-1 when CLIENT LIST fails).
+  static int Appliers(const test_support::RedisServer& server, const std::string& task_id,
+                      int epoch);
 
  private:
   std::vector<std::unique_ptr<test_support::TempDir>> extra_dirs_;

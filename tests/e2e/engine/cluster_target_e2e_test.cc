@@ -1,0 +1,187 @@
+// Engine e2e: migrations from a standalone source into a 3-master Redis Cluster target: the
+// snapshot and the stream land on the master owning each key's slot, a killed replication link
+// resumes by partial resync, counters end exact, keys outside db 0 and a cluster source with
+// several masters fail with a clear error.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tests/e2e/engine/cluster_compare.h"
+#include "tests/e2e/engine/online_env.h"
+#include "tests/support/redis_cluster.h"
+
+namespace rms::e2e {
+namespace {
+
+constexpr char kClusterPassword[] = "cluster-target-secret";
+
+class ClusterTargetTest : public OnlineE2eTest {
+ protected:
+  static std::unique_ptr<test_support::RedisCluster> StartCluster() {
+    test_support::RedisClusterOptions options;
+    options.masters = 3;
+    options.password = kClusterPassword;
+    options.extra_config = {"enable-debug-command local"};
+    auto cluster = test_support::RedisCluster::Start(options);
+    EXPECT_TRUE(cluster.ok()) << cluster.status();
+    return cluster.ok() ? *std::move(cluster) : nullptr;
+  }
+
+  // Every type, hash tags that put several keys in one slot, TTLs, one big list.
+  static void FillMixed(const test_support::RedisServer& source) {
+    auto client = engine::redis::RedisClient::Connect(EndpointOf(source));
+    ASSERT_TRUE(client.ok()) << client.status();
+    std::string pipeline;
+    size_t commands = 0;
+    auto add = [&](std::vector<std::string> args) {
+      pipeline += engine::resp::EncodeCommand(args);
+      ++commands;
+    };
+    for (int i = 0; i < 300; ++i) {
+      const std::string n = absl::StrCat(i);
+      add({"HSET", "hash:" + n, "a", n, "b", "x" + n});
+      add({"RPUSH", "{user" + absl::StrCat(i % 17) + "}:list:" + n, "1", "2", n});
+      add({"SADD", "set:" + n, "m1", "m2", n});
+      add({"ZADD", "zset:" + n, "1", "a", "2.5", n});
+      add({"SET", "{user" + absl::StrCat(i % 17) + "}:name:" + n, "value-" + n});
+      add({"SET", "ttl:" + n, n, "PX", absl::StrCat(600000 + i)});
+      add({"XADD", "stream:" + absl::StrCat(i % 10), "*", "field", n});
+    }
+    for (int g = 0; g < 10; ++g) {
+      add({"XGROUP", "CREATE", "stream:" + absl::StrCat(g), "group", "0"});
+    }
+    for (int i = 0; i < 20000; ++i) add({"RPUSH", "big:list", absl::StrCat("element-", i)});
+    auto replies = (*client)->Pipeline(pipeline, commands);
+    ASSERT_TRUE(replies.ok()) << replies.status();
+    for (const auto& reply : *replies) ASSERT_FALSE(reply.IsError()) << reply.str;
+  }
+
+  std::string ConfigureToCluster(const std::string& method, const test_support::RedisServer& source,
+                                 const test_support::RedisCluster& cluster) {
+    return CreateAndConfigureAddrs(method, "auto", AddrOf(source), source.password(),
+                                   cluster.Addrs(), kClusterPassword);
+  }
+
+  // Polls until the cluster equals the source; "" or the last difference.
+  std::string WaitForClusterEqual(const test_support::RedisServer& source,
+                                  const test_support::RedisCluster& cluster,
+                                  absl::Duration timeout) {
+    std::string difference;
+    test_support::WaitFor(
+        [&] {
+          difference = CompareWithCluster(source, cluster, kClusterPassword);
+          return difference.empty();
+        },
+        absl::Now() + timeout);
+    return difference;
+  }
+};
+
+TEST_F(ClusterTargetTest, FullMigrationPutsEveryKeyOnTheMasterOfItsSlot) {
+  auto source = test_support::RedisServer::Start(ServerOptions("cluster-full-source"));
+  ASSERT_TRUE(source.ok()) << source.status();
+  std::unique_ptr<test_support::RedisCluster> cluster = StartCluster();
+  ASSERT_NE(cluster, nullptr);
+  Populate(**source, 20000);
+  FillMixed(**source);
+
+  const std::string id = ConfigureToCluster("full_amount_migration", **source, *cluster);
+  ASSERT_FALSE(id.empty());
+  Json task = WaitForStatus(id, {"SUCCESS", "MIGRATION_FAILED"}, absl::Seconds(120));
+  ASSERT_EQ(task["status"], "SUCCESS") << Logs(id).dump();
+  EXPECT_EQ(CompareWithCluster(**source, *cluster, kClusterPassword), "");
+  // Every master received a share of the keys.
+  for (int i = 0; i < 3; ++i) {
+    auto size = cluster->nodes()[i]->Cli({"DBSIZE"});
+    ASSERT_TRUE(size.ok()) << size.status();
+    EXPECT_GT(std::stoll(*size), 5000) << "master " << i;
+  }
+  // The stats count the keys of every master.
+  const int64_t source_keys = std::stoll((*source)->Cli({"DBSIZE"}).value_or("-1"));
+  Json stats;
+  EXPECT_TRUE(test_support::WaitFor(
+      [&] {
+        stats = Stats(id);
+        return StatInt(stats, "target_dbsize") == source_keys;
+      },
+      absl::Now() + absl::Seconds(15)))
+      << source_keys << " keys on the source; stats " << stats.dump();
+}
+
+// Acceptance (issue 10, standalone -> cluster): a live writer of every type (INCR, LPUSH, a
+// MULTI/EXEC across slots, streams...) through full and incremental migration with the
+// replication link killed once: the target ends equal key by key, counters exact.
+TEST_F(ClusterTargetTest, IncrementalWithALinkKillEndsEqualKeyByKey) {
+  auto source = test_support::RedisServer::Start(
+      ServerOptions("cluster-inc-source", {"repl-diskless-sync-delay 0"}));
+  ASSERT_TRUE(source.ok()) << source.status();
+  std::unique_ptr<test_support::RedisCluster> cluster = StartCluster();
+  ASSERT_NE(cluster, nullptr);
+  Populate(**source, 10000);
+  FillMixed(**source);
+  SourceWriterOptions load;
+  load.use_db3 = false;  // a cluster has db 0 only
+  SourceWriter writer(**source, load);
+  ASSERT_TRUE(writer.Start().ok());
+
+  const std::string id = ConfigureToCluster("incremental_migration", **source, *cluster);
+  ASSERT_FALSE(id.empty());
+  Json task = WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(120));
+  ASSERT_EQ(task["status"], "INCRMIGEATING") << Logs(id).dump();
+  ASSERT_TRUE(writer.WaitForMoreRounds(100, absl::Seconds(20))) << writer.error();
+
+  auto killer = engine::redis::RedisClient::Connect(EndpointOf(**source));
+  ASSERT_TRUE(killer.ok()) << killer.status();
+  auto killed = (*killer)->Command({"CLIENT", "KILL", "TYPE", "replica"});
+  ASSERT_TRUE(killed.ok()) << killed.status();
+  ASSERT_EQ(killed->integer, 1);
+  EXPECT_TRUE(test_support::WaitFor([&] { return CountLogs(id, "PARTIAL_RESYNC") > 0; },
+                                    absl::Now() + absl::Seconds(20)))
+      << absl::StrJoin(LogCodes(id), ",");
+  ASSERT_TRUE(writer.WaitForMoreRounds(100, absl::Seconds(20))) << writer.error();
+  ASSERT_TRUE(writer.Stop().ok()) << writer.error();
+
+  EXPECT_EQ(WaitForClusterEqual(**source, *cluster, absl::Seconds(60)), "")
+      << absl::StrJoin(LogCodes(id), ",") << "\n"
+      << server_->ReadLog();
+  EXPECT_EQ(CountLogs(id, "FULL_RESYNC"), 0);
+  auto stopped = rest_->Send("POST", P("/migration-task/" + id + "/sync-stop"));
+  EXPECT_EQ(stopped.status, 200) << stopped.body;
+  EXPECT_EQ(WaitForStatus(id, {"TERMINATED"}, absl::Seconds(30))["status"], "TERMINATED");
+}
+
+TEST_F(ClusterTargetTest, SourceKeysOutsideDbZeroFailWithTheDbNamed) {
+  auto source = test_support::RedisServer::Start(ServerOptions("cluster-db-source"));
+  ASSERT_TRUE(source.ok()) << source.status();
+  std::unique_ptr<test_support::RedisCluster> cluster = StartCluster();
+  ASSERT_NE(cluster, nullptr);
+  ASSERT_TRUE((*source)->Cli({"SET", "in-db0", "x"}).ok());
+  ASSERT_TRUE((*source)->Cli({"-n", "2", "SET", "in-db2", "y"}).ok());
+
+  const std::string id = ConfigureToCluster("full_amount_migration", **source, *cluster);
+  ASSERT_FALSE(id.empty());
+  Json task = WaitForStatus(id, {"SUCCESS", "MIGRATION_FAILED"}, absl::Seconds(60));
+  ASSERT_EQ(task["status"], "MIGRATION_FAILED");
+  const std::string logs = Logs(id).dump();
+  EXPECT_NE(logs.find("db 2"), std::string::npos) << logs;
+}
+
+TEST_F(ClusterTargetTest, ASourceClusterWithSeveralMastersIsRefusedClearly) {
+  std::unique_ptr<test_support::RedisCluster> source_cluster = StartCluster();
+  ASSERT_NE(source_cluster, nullptr);
+  auto target = test_support::RedisServer::Start(ServerOptions("cluster-src-target"));
+  ASSERT_TRUE(target.ok()) << target.status();
+
+  const std::string id =
+      CreateAndConfigureAddrs("full_amount_migration", "auto", source_cluster->Addrs(),
+                              kClusterPassword, AddrOf(**target), (*target)->password());
+  ASSERT_FALSE(id.empty());
+  Json task = WaitForStatus(id, {"SUCCESS", "MIGRATION_FAILED"}, absl::Seconds(60));
+  ASSERT_EQ(task["status"], "MIGRATION_FAILED");
+  EXPECT_EQ(CountLogs(id, "INVALID_TASK_CONFIG"), 1) << absl::StrJoin(LogCodes(id), ",");
+  const std::string logs = Logs(id).dump();
+  EXPECT_NE(logs.find("3 masters"), std::string::npos) << logs;
+  EXPECT_EQ(logs.find(kClusterPassword), std::string::npos);
+  EXPECT_EQ((*target)->Cli({"DBSIZE"}).value_or("?"), "0");
+}
+
+}  // namespace
+}  // namespace rms::e2e
