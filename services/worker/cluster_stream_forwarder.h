@@ -28,11 +28,9 @@ class ClusterStreamForwarder {
                          engine::writer::TargetSink& sink, CheckpointPublisher& checkpoints,
                          JobProgress& progress, const storage::Checkpoint& position);
 
-  // Forwards until the task is cancelled, the source link breaks or the target fails. Then,
-  // unless the lease was lost or the target failed, flushes what was read except a transaction
-  // whose EXEC has not arrived and stores the final position, so a resume continues exactly
-  // after it. Returns the target's or the checkpoint's error first, else the source's; OK when
-  // cancelled.
+  // As StreamForwarder::Run: forwards until cancelled, the source link breaks or the target
+  // fails, then (lease held, target fine) flushes what was read except an open transaction and
+  // stores the final position. Errors: the target's or the checkpoint's first, else the source's.
   absl::Status Run(TaskContext& context);
 
   // The last position every master acknowledged; after Run, also the stored one.

@@ -5,24 +5,10 @@
 #include "services/worker/lost_lease_handover.h"
 #include "services/worker/online_migration_job.h"
 #include "services/worker/stream_forwarder.h"
+#include "services/worker/stream_timing.h"
 #include "services/worker/target_fence.h"
 
 namespace rms::worker {
-namespace {
-
-// The applied position is stored at least every second (the contract) and when the stream stops;
-// 200 ms keeps what a crashed worker's successor applies twice small, at 5 small commits a second
-// per streaming task, off the apply path.
-constexpr absl::Duration kCheckpointInterval = absl::Milliseconds(200);
-// After a lost lease, the replies still owed are read for at most this long before the target
-// connection is cut (the forwarder itself waits 2 s; this bounds a send blocked on the target).
-constexpr absl::Duration kLostLeaseCutAfter = absl::Seconds(3);
-// How long a handover stays on the target for the next owner, who can claim the task a third of
-// a lease after this worker stopped (5 s by default) plus its claim poll.
-constexpr absl::Duration kHandoverHold = absl::Seconds(30);
-
-}  // namespace
-
 absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationSession& session,
                                                TaskContext& context) {
   streamed_ = true;

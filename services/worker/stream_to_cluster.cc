@@ -6,18 +6,10 @@
 #include "services/worker/cluster_stream_forwarder.h"
 #include "services/worker/lost_lease_handover.h"
 #include "services/worker/online_migration_job.h"
+#include "services/worker/stream_timing.h"
 #include "services/worker/target_fence.h"
 
 namespace rms::worker {
-namespace {
-
-// As for a standalone target (stream_changes.cc).
-constexpr absl::Duration kCheckpointInterval = absl::Milliseconds(200);
-constexpr absl::Duration kLostLeaseCutAfter = absl::Seconds(3);
-constexpr absl::Duration kHandoverHold = absl::Seconds(30);
-
-}  // namespace
-
 absl::Status OnlineMigrationJob::StreamChangesToCluster(
     engine::replication::ReplicationSession& session, TaskContext& context) {
   CheckpointPublisher checkpoints(

@@ -32,10 +32,18 @@ std::string RedisCluster::Addrs() const {
 }
 
 absl::Status RedisCluster::Create(const RedisClusterOptions& options) {
+  if (nodes_.size() == 1) {
+    // redis-cli creates clusters of 3 masters or more: one node takes every slot itself.
+    absl::StatusOr<std::string> out =
+        nodes_.front()->Cli({"CLUSTER", "ADDSLOTSRANGE", "0", "16383"});
+    if (!out.ok()) return out.status();
+    if (*out != "OK") return absl::UnavailableError(absl::StrCat("CLUSTER ADDSLOTSRANGE: ", *out));
+    return absl::OkStatus();
+  }
   std::vector<std::string> args = {"--cluster", "create"};
   for (const auto& node : nodes_) args.push_back(absl::StrCat("127.0.0.1:", node->port()));
-  args.insert(args.end(), {"--cluster-replicas", absl::StrCat(options.replicas_per_master),
-                           "--cluster-yes"});
+  args.insert(args.end(),
+              {"--cluster-replicas", absl::StrCat(options.replicas_per_master), "--cluster-yes"});
   absl::StatusOr<std::string> out = nodes_.front()->Cli(args);
   if (!out.ok()) return out.status();
   if (!absl::StrContains(*out, "All 16384 slots covered")) {

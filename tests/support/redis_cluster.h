@@ -12,7 +12,7 @@
 namespace rms::test_support {
 
 struct RedisClusterOptions {
-  int masters = 3;
+  int masters = 3;  // 1 (every slot on one node, no replicas) or 3 and more
   int replicas_per_master = 0;
   std::string password;                   // requirepass and masterauth of every node
   std::vector<std::string> extra_config;  // for every node

@@ -1,10 +1,13 @@
 // Shared parts of the online engine e2e tests.
 #include "tests/e2e/engine/online_env.h"
 
+#include <iostream>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "tests/support/sanitized_build.h"
 
 namespace rms::e2e {
 
@@ -218,6 +221,29 @@ std::unique_ptr<test_support::MigrationdProcess> OnlineE2eTest::StartExtraWorker
   auto started = test_support::MigrationdProcess::Start(options);
   EXPECT_TRUE(started.ok()) << started.status();
   return started.ok() ? *std::move(started) : nullptr;
+}
+
+std::optional<OnlineE2eTest::LeaseMove> OnlineE2eTest::WaitForLeaseMove(
+    test_support::MigrationdProcess& first, test_support::MigrationdProcess& second,
+    const std::string& id, absl::Time frozen_at) {
+  const std::string lost = absl::StrCat("lost the lease of task ", id);
+  if (!test_support::WaitFor([&] { return first.ReadLog().find(lost) != std::string::npos; },
+                             absl::Now() + test_support::SanitizerScaled(absl::Seconds(30)))) {
+    ADD_FAILURE() << "no lost lease logged\n" << first.ReadLog();
+    return std::nullopt;
+  }
+  LeaseMove out;
+  out.stopped_after = absl::Now() - frozen_at;
+  const std::string claimed = absl::StrCat("task ", id, ": claimed");
+  if (!test_support::WaitFor([&] { return second.ReadLog().find(claimed) != std::string::npos; },
+                             absl::Now() + test_support::SanitizerScaled(absl::Seconds(40)))) {
+    ADD_FAILURE() << "no claim logged\n" << second.ReadLog();
+    return std::nullopt;
+  }
+  out.claimed_after = absl::Now() - frozen_at;
+  std::cout << "cut-off worker stopped after " << absl::FormatDuration(out.stopped_after)
+            << ", takeover after " << absl::FormatDuration(out.claimed_after) << "\n";
+  return out;
 }
 
 std::string OnlineE2eTest::WithPort(const std::string& url, int port) {

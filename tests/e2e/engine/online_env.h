@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -102,6 +103,17 @@ class OnlineE2eTest : public EngineE2eTest {
   // `database_url` (e.g. through a proxy); nullptr with a test failure when it does not start.
   std::unique_ptr<test_support::MigrationdProcess> StartExtraWorker(
       const std::string& name, const std::string& database_url);
+  // How long after a worker's database link froze it stopped (logged the lost lease) and the
+  // other worker claimed the task.
+  struct LeaseMove {
+    absl::Duration stopped_after;
+    absl::Duration claimed_after;
+  };
+  // Polls until `first` logs that it lost task `id`'s lease and `second` that it claimed the
+  // task; nullopt with a test failure when either does not happen in time.
+  std::optional<LeaseMove> WaitForLeaseMove(test_support::MigrationdProcess& first,
+                                            test_support::MigrationdProcess& second,
+                                            const std::string& id, absl::Time frozen_at);
   // A database `url` with its port replaced by `port` (e.g. a proxy's), and its port.
   static std::string WithPort(const std::string& url, int port);
   static int PortOf(const std::string& url);
