@@ -13,11 +13,15 @@ absl::StatusOr<Replies> RedisSide::Pipeline(const std::vector<Args>& commands) {
     return replies;
   }
   if (limiter_ != nullptr) RETURN_IF_ERROR(limiter_->Acquire(commands.size()));
-  std::string encoded;
-  for (const Args& args : commands) engine::resp::AppendCommandStrings(encoded, args);
   replies.sent = absl::Now();
   commands_ += commands.size();
-  ASSIGN_OR_RETURN(replies.values, client_.Pipeline(encoded, commands.size()));
+  if (cluster_ != nullptr) {
+    ASSIGN_OR_RETURN(replies.values, cluster_->Pipeline(commands));
+  } else {
+    std::string encoded;
+    for (const Args& args : commands) engine::resp::AppendCommandStrings(encoded, args);
+    ASSIGN_OR_RETURN(replies.values, client_->Pipeline(encoded, commands.size()));
+  }
   replies.received = absl::Now();
   return replies;
 }
@@ -27,7 +31,7 @@ absl::StatusOr<RespValue> RedisSide::Command(const Args& args) {
   RespValue& reply = replies.values.front();
   if (reply.IsError()) {
     return absl::FailedPreconditionError(
-        absl::StrCat(client_.endpoint().Describe(), " refused ", args.front(), ": ", reply.str));
+        absl::StrCat(Describe(), " refused ", args.front(), ": ", reply.str));
   }
   return std::move(reply);
 }
@@ -39,8 +43,17 @@ absl::Status RedisSide::Select(int db) {
   return absl::OkStatus();
 }
 
+std::string RedisSide::Describe() const {
+  return cluster_ != nullptr ? cluster_->Describe() : client_->endpoint().Describe();
+}
+
 absl::StatusOr<std::string> RedisSide::Scan(const std::string& cursor, int count,
                                             std::vector<std::string>* keys) {
+  if (cluster_ != nullptr) {
+    if (limiter_ != nullptr) RETURN_IF_ERROR(limiter_->Acquire(1));
+    ++commands_;
+    return cluster_->Scan(cursor, count, keys);
+  }
   ASSIGN_OR_RETURN(RespValue reply, Command({"SCAN", cursor, "COUNT", absl::StrCat(count)}));
   // *2 $<cursor> *<n> $<key>...
   if (reply.elements.size() != 2) {

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "services/engine/redis/redis_client.h"
 #include "services/engine/resp/resp.h"
+#include "services/verify/cluster_side.h"
 #include "services/verify/rate_limiter.h"
 
 namespace rms::verify {
@@ -30,7 +31,10 @@ class RedisSide {
  public:
   // `limiter` (null = unlimited) paces every command sent; it must outlive this object.
   RedisSide(engine::redis::RedisClient& client, CommandRateLimiter* limiter)
-      : client_(client), limiter_(limiter) {}
+      : client_(&client), limiter_(limiter) {}
+  // A Redis Cluster side: every read goes to the master owning its key (ClusterSide).
+  RedisSide(ClusterSide& cluster, CommandRateLimiter* limiter)
+      : cluster_(&cluster), limiter_(limiter) {}
 
   // Waits for the limiter, sends `commands` as one pipeline and reads every reply. Errors: the
   // client's (UNAVAILABLE, DEADLINE_EXCEEDED...), CANCELLED from the limiter.
@@ -43,11 +47,15 @@ class RedisSide {
   absl::StatusOr<std::string> Scan(const std::string& cursor, int count,
                                    std::vector<std::string>* keys);
 
-  engine::redis::RedisClient& client() { return client_; }
+  // The node's client (a standalone side only).
+  engine::redis::RedisClient& client() { return *client_; }
   uint64_t commands() const { return commands_.load(); }
 
  private:
-  engine::redis::RedisClient& client_;
+  std::string Describe() const;
+
+  engine::redis::RedisClient* client_ = nullptr;  // one of these two
+  ClusterSide* cluster_ = nullptr;
   CommandRateLimiter* limiter_;
   int db_ = -1;
   std::atomic<uint64_t> commands_{0};

@@ -11,13 +11,21 @@ namespace rms::verify {
 
 Verifier::Verifier(engine::redis::RedisClient& source, engine::redis::RedisClient& target,
                    VerifierOptions options, VerifierHooks hooks)
+    : Verifier(source, &target, nullptr, std::move(options), std::move(hooks)) {}
+
+Verifier::Verifier(engine::redis::RedisClient& source, ClusterSide& target, VerifierOptions options,
+                   VerifierHooks hooks)
+    : Verifier(source, nullptr, &target, std::move(options), std::move(hooks)) {}
+
+Verifier::Verifier(engine::redis::RedisClient& source, engine::redis::RedisClient* target,
+                   ClusterSide* cluster, VerifierOptions options, VerifierHooks hooks)
     : options_(std::move(options)),
       hooks_(std::move(hooks)),
       limiter_(
           options_.max_source_ops, MaxPipeline(options_.max_source_ops), [] { return absl::Now(); },
           hooks_.sleep),
       source_(source, &limiter_),
-      target_(target, nullptr) {}
+      target_(cluster != nullptr ? RedisSide(*cluster, nullptr) : RedisSide(*target, nullptr)) {}
 
 absl::Status Verifier::Run() {
   if (options_.digest_mode) {

@@ -47,6 +47,9 @@ class Verifier {
  public:
   Verifier(engine::redis::RedisClient& source, engine::redis::RedisClient& target,
            VerifierOptions options, VerifierHooks hooks);
+  // A Redis Cluster target: each key is read on the master owning it.
+  Verifier(engine::redis::RedisClient& source, ClusterSide& target, VerifierOptions options,
+           VerifierHooks hooks);
 
   // Full mode: SCANs every source db with keys and checks each key on the target, then SCANs
   // every target db for keys the source lacks. Sample mode: checks `sample_keys` distinct source
@@ -61,6 +64,9 @@ class Verifier {
   size_t rechecked() const { return rechecked_; }
 
  private:
+  // `target` or `cluster` (the other null).
+  Verifier(engine::redis::RedisClient& source, engine::redis::RedisClient* target,
+           ClusterSide* cluster, VerifierOptions options, VerifierHooks hooks);
   struct Candidate {
     int db;
     std::string key;

@@ -10,25 +10,24 @@
 #include "services/verify/verifier.h"
 #include "services/worker/catch_up_wait.h"
 #include "services/worker/endpoints.h"
+#include "services/worker/peer_layout.h"
 #include "services/worker/verification_keeper.h"
 
 namespace rms::worker {
 namespace {
 
-absl::StatusOr<std::unique_ptr<engine::redis::RedisClient>> ConnectTo(
+absl::StatusOr<std::vector<engine::redis::Endpoint>> NodesOf(
     const std::optional<task_config::EndpointConfig>& endpoint, const crypto::SecretBox& secrets,
     absl::string_view role) {
   if (!endpoint) {
     return absl::FailedPreconditionError(absl::StrCat("the task has no ", role, " configured"));
   }
-  ASSIGN_OR_RETURN(engine::redis::Endpoint resolved,
-                   ToEngineEndpoint(*endpoint, secrets, role, "verification"));
-  auto client = engine::redis::RedisClient::Connect(resolved);
-  if (!client.ok()) {
-    return absl::Status(client.status().code(), absl::StrCat("cannot connect to the ", role, ": ",
-                                                             client.status().message()));
-  }
-  return client;
+  return ToEngineEndpoints(*endpoint, secrets, role);
+}
+
+absl::Status CannotConnect(absl::string_view role, const absl::Status& status) {
+  return absl::Status(status.code(),
+                      absl::StrCat("cannot connect to the ", role, ": ", status.message()));
 }
 
 verify::VerifierOptions OptionsOf(const storage::VerificationRecord& verification) {
@@ -71,8 +70,28 @@ absl::StatusOr<VerificationRunner::Session> VerificationRunner::Open(
   ASSIGN_OR_RETURN(session.task, tasks_.GetTask(verification.project_id, verification.task_id));
   ASSIGN_OR_RETURN(task_config::TaskConfig config,
                    task_config::TaskConfigFromJson(session.task.config_json));
-  ASSIGN_OR_RETURN(session.source, ConnectTo(config.source, secrets_, "source"));
-  ASSIGN_OR_RETURN(session.target, ConnectTo(config.target, secrets_, "target"));
+  // The source: one node (a standalone server or a one-master cluster). The target: one node or
+  // every master of a cluster.
+  ASSIGN_OR_RETURN(std::vector<engine::redis::Endpoint> source_nodes,
+                   NodesOf(config.source, secrets_, "source"));
+  ASSIGN_OR_RETURN(std::vector<engine::redis::Endpoint> target_nodes,
+                   NodesOf(config.target, secrets_, "target"));
+  absl::StatusOr<engine::redis::Endpoint> source = ResolveSourceNode(source_nodes);
+  if (!source.ok()) return CannotConnect("source", source.status());
+  absl::StatusOr<TargetLayout> target = ResolveTarget(target_nodes);
+  if (!target.ok()) return CannotConnect("target", target.status());
+  auto source_client = engine::redis::RedisClient::Connect(*source);
+  if (!source_client.ok()) return CannotConnect("source", source_client.status());
+  session.source = *std::move(source_client);
+  if (target->cluster) {
+    auto cluster = verify::ClusterSide::Connect(target->nodes);
+    if (!cluster.ok()) return CannotConnect("target", cluster.status());
+    session.target_cluster = *std::move(cluster);
+  } else {
+    auto target_client = engine::redis::RedisClient::Connect(target->nodes.front());
+    if (!target_client.ok()) return CannotConnect("target", target_client.status());
+    session.target = *std::move(target_client);
+  }
   return session;
 }
 
@@ -101,10 +120,15 @@ void VerificationRunner::Run(const storage::VerificationRecord& verification,
   const int link = shutdown.OnCancel([&] { context.Cancel(shutdown.reason()); });
   const int wake = context.OnCancel([&] {
     session->source->Cancel();
-    session->target->Cancel();
+    if (session->target) session->target->Cancel();
+    if (session->target_cluster) session->target_cluster->Cancel();
   });
-  verify::Verifier verifier(*session->source, *session->target, OptionsOf(verification),
-                            HooksFor(session->task, context));
+  verify::Verifier verifier =
+      session->target_cluster
+          ? verify::Verifier(*session->source, *session->target_cluster, OptionsOf(verification),
+                             HooksFor(session->task, context))
+          : verify::Verifier(*session->source, *session->target, OptionsOf(verification),
+                             HooksFor(session->task, context));
   VerificationKeeper keeper(verifications_, verification, options_.lease_ttl,
                             options_.progress_interval, context,
                             [&] { return verifier.Progress(); });

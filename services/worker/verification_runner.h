@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "services/crypto/secret_box.h"
 #include "services/engine/redis/redis_client.h"
+#include "services/verify/cluster_side.h"
 #include "services/verify/report.h"
 #include "services/verify/verifier.h"
 #include "services/worker/task_context.h"
@@ -53,7 +54,8 @@ class VerificationRunner {
   struct Session {
     storage::TaskRecord task;
     std::unique_ptr<engine::redis::RedisClient> source;
-    std::unique_ptr<engine::redis::RedisClient> target;
+    std::unique_ptr<engine::redis::RedisClient> target;   // a standalone target, or
+    std::unique_ptr<verify::ClusterSide> target_cluster;  // a Redis Cluster target
   };
   absl::StatusOr<Session> Open(const storage::VerificationRecord& verification);
   // Sleeps on `context`; during incremental migration, the catch-up wait of the re-check.

@@ -57,12 +57,7 @@ TEST_F(VerificationE2eTest, CleanPairThenPlantedDifferencesThenSample) {
             << " keys: " << absl::FormatDuration(took) << " from POST to DONE seen\n";
 
   // Planted on the target: one of each problem.
-  const std::vector<std::vector<std::string>> plants = {{"DEL", "deleted"},
-                                                        {"SET", "planted:extra", "x"},
-                                                        {"SET", "changed", "other"},
-                                                        {"EXPIRE", "ttl:moved", "7200"},
-                                                        {"DEL", "typed"},
-                                                        {"RPUSH", "typed", "now a list"}};
+  const std::vector<std::vector<std::string>> plants = PlantedDifferences();
   for (const auto& plant : plants) ASSERT_TRUE((*target)->Cli(plant).ok()) << plant[0];
   v1::StartVerificationRequest request;
   request.set_project_id(project_);
@@ -79,11 +74,7 @@ TEST_F(VerificationE2eTest, CleanPairThenPlantedDifferencesThenSample) {
   EXPECT_EQ(result["value_mismatch"], 1);
   EXPECT_EQ(result["ttl_mismatch"], 1);
   EXPECT_EQ(result["type_mismatch"], 1);
-  const std::map<std::string, std::string> expected = {{"deleted", "missing"},
-                                                       {"planted:extra", "extra"},
-                                                       {"changed", "value"},
-                                                       {"ttl:moved", "ttl"},
-                                                       {"typed", "type"}};
+  const std::map<std::string, std::string> expected = PlantedProblems();
   EXPECT_EQ(ProblemsByKey(result), expected) << result.dump();
   for (const Json& example : result["examples"]) EXPECT_EQ(example["db"], 0);
   // The same verification over gRPC.

@@ -70,6 +70,23 @@ std::string VerifyE2eTest::Metrics() const {
   return test_support::RestClient(server_->metrics_port(), "").Send("GET", "/metrics").body;
 }
 
+std::vector<std::vector<std::string>> PlantedDifferences() {
+  return {{"DEL", "deleted"},
+          {"SET", "planted:extra", "x"},
+          {"SET", "changed", "other"},
+          {"EXPIRE", "ttl:moved", "7200"},
+          {"DEL", "typed"},
+          {"RPUSH", "typed", "now a list"}};
+}
+
+std::map<std::string, std::string> PlantedProblems() {
+  return {{"deleted", "missing"},
+          {"planted:extra", "extra"},
+          {"changed", "value"},
+          {"ttl:moved", "ttl"},
+          {"typed", "type"}};
+}
+
 std::map<std::string, std::string> ProblemsByKey(const Json& verification) {
   std::map<std::string, std::string> problems;
   for (const Json& example : verification.value("examples", Json::array())) {

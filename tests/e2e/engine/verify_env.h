@@ -36,6 +36,12 @@ class VerifyE2eTest : public OnlineE2eTest {
   std::unique_ptr<test_support::GrpcClient> grpc_;
 };
 
+// Writes on a target that plant one difference of each kind after keys "deleted", "changed",
+// "ttl:moved" (with a TTL) and "typed" (a string) were migrated, and the problems a verification
+// must then report, by key.
+std::vector<std::vector<std::string>> PlantedDifferences();
+std::map<std::string, std::string> PlantedProblems();
+
 // `problem` of each example, by key.
 std::map<std::string, std::string> ProblemsByKey(const Json& verification);
 
