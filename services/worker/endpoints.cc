@@ -47,19 +47,6 @@ absl::StatusOr<std::vector<engine::redis::Endpoint>> ToEngineEndpoints(
   return out;
 }
 
-absl::StatusOr<engine::redis::Endpoint> ToEngineEndpoint(
-    const task_config::EndpointConfig& endpoint, const crypto::SecretBox& secrets,
-    absl::string_view role, absl::string_view what) {
-  ASSIGN_OR_RETURN(std::vector<engine::redis::Endpoint> nodes,
-                   ToEngineEndpoints(endpoint, secrets, role));
-  if (nodes.size() != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the ", role, " has several nodes (", endpoint.addrs, "): ", what,
-                     " runs on a single node; a Redis Cluster is not supported here yet"));
-  }
-  return std::move(nodes.front());
-}
-
 std::string FailureCode(absl::string_view phase, const absl::Status& status) {
   const absl::StatusCode code = status.code();
   if (phase == "source" || phase == "target") {

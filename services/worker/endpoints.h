@@ -17,12 +17,6 @@ absl::StatusOr<std::vector<engine::redis::Endpoint>> ToEngineEndpoints(
     const task_config::EndpointConfig& endpoint, const crypto::SecretBox& secrets,
     absl::string_view role);
 
-// The single node of `endpoint`, for jobs that run on one node only (`what` names the job in
-// the error): INVALID_ARGUMENT for several nodes; otherwise as ToEngineEndpoints.
-absl::StatusOr<engine::redis::Endpoint> ToEngineEndpoint(
-    const task_config::EndpointConfig& endpoint, const crypto::SecretBox& secrets,
-    absl::string_view role, absl::string_view what = "this job");
-
 // The stable log_code of a failure in `phase` ("source", "target", "snapshot", "stream").
 std::string FailureCode(absl::string_view phase, const absl::Status& status);
 

@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/engine/cluster_writer/cluster_target_writer.h"
 #include "services/engine/io/byte_source.h"
 #include "services/engine/writer/target_writer.h"
 #include "services/worker/endpoints.h"
 #include "services/worker/failure_code.h"
 #include "services/worker/import_path.h"
+#include "services/worker/peer_layout.h"
 #include "services/worker/snapshot_copy.h"
 
 namespace rms::worker {
@@ -37,13 +39,24 @@ absl::Status ImportJob::Run(TaskContext& context, const JobReporter& reporter) {
     paths.push_back(*std::move(path));
   }
   progress_.snapshot_size = total;
-  auto target = ToEngineEndpoint(*config_.target, secrets_, "target", "a backup import");
+  auto nodes = ToEngineEndpoints(*config_.target, secrets_, "target");
+  if (!nodes.ok()) return WithFailureCode(nodes.status(), FailureCode("target", nodes.status()));
+  absl::StatusOr<TargetLayout> target = ResolveTarget(*nodes);
   if (!target.ok()) return WithFailureCode(target.status(), FailureCode("target", target.status()));
   absl::Status moved = reporter.transition(
       task_model::TaskStatus::kFullMigrating, "IMPORT_STARTED",
-      absl::StrCat("importing ", paths.size(), " backup file(s) into ", target->Describe()));
+      absl::StrCat("importing ", paths.size(), " backup file(s) into ",
+                   target->cluster ? absl::StrCat("the Redis Cluster of ", target->masters.size(),
+                                                  " masters at ", config_.target->addrs)
+                                   : target->nodes.front().Describe()));
   if (!moved.ok()) return moved;
-  auto writer = engine::writer::TargetWriter::Connect(*target, {});
+  // Every key goes to the master owning its slot when the target is a cluster.
+  absl::StatusOr<std::unique_ptr<engine::writer::TargetSink>> writer;
+  if (target->cluster) {
+    writer = engine::cluster_writer::ClusterTargetWriter::Connect(target->nodes, {});
+  } else {
+    writer = engine::writer::TargetWriter::Connect(target->nodes.front(), {});
+  }
   if (!writer.ok()) return WithFailureCode(writer.status(), FailureCode("target", writer.status()));
   auto warn = [&](const std::string& w) { reporter.log("warning", "TARGET_WARNING", w); };
   uint64_t done_bytes = 0;

@@ -2,12 +2,14 @@
 // snapshot and the stream land on the master owning each key's slot, a killed replication link
 // resumes by partial resync, counters end exact, keys outside db 0 and a cluster source with
 // several masters fail with a clear error.
+#include <filesystem>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tests/e2e/engine/cluster_compare.h"
 #include "tests/e2e/engine/online_env.h"
+#include "tests/redis/cluster/cluster_writer_test_support.h"
 #include "tests/support/redis_cluster.h"
 
 namespace rms::e2e {
@@ -190,6 +192,35 @@ TEST_F(ClusterTargetTest, SlotsReshardedOnTheTargetDuringIncrementalLoseAndMispl
   std::cout << "master 1 held " << keys_before << " keys before the reshard, " << keys_after
             << " after\n";
   EXPECT_GT(std::stoll(keys_after), std::stoll(keys_before));  // the slots moved with their keys
+}
+
+// A backup file imported into a cluster target: every key on the master of its slot.
+TEST_F(ClusterTargetTest, BackupImportPutsEveryKeyOnTheMasterOfItsSlot) {
+  auto source = test_support::RedisServer::Start(ServerOptions("cluster-import-source"));
+  ASSERT_TRUE(source.ok()) << source.status();
+  std::unique_ptr<test_support::RedisCluster> cluster = StartCluster();
+  ASSERT_NE(cluster, nullptr);
+  Populate(**source, 5000);
+  FillMixed(**source);
+  auto client = engine::redis::RedisClient::Connect(EndpointOf(**source));
+  ASSERT_TRUE(client.ok()) << client.status();
+  absl::StatusOr<std::string> rdb = test_cluster_writer::SaveRdb(**client);
+  ASSERT_TRUE(rdb.ok()) << rdb.status();
+  std::filesystem::copy_file(*rdb, import_dir() + "/cluster.rdb");
+
+  Json body{{"task_name", "import-into-cluster"},
+            {"migration_type", "backupfile_import"},
+            {"migration_method", "full_amount_migration"},
+            {"backup_files",
+             {{"file_source", "self_build_obs"},
+              {"files", Json::array({{{"file_name", "cluster.rdb"}}})}}},
+            {"target_instance", {{"addrs", cluster->Addrs()}, {"password", kClusterPassword}}}};
+  auto created = rest_->Send("POST", P("/migration-task"), body.dump());
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = created.json["id"];
+  Json task = WaitForStatus(id, {"SUCCESS", "MIGRATION_FAILED"}, absl::Seconds(120));
+  ASSERT_EQ(task["status"], "SUCCESS") << Logs(id).dump();
+  EXPECT_EQ(CompareWithCluster(**source, *cluster, kClusterPassword), "");
 }
 
 TEST_F(ClusterTargetTest, SourceKeysOutsideDbZeroFailWithTheDbNamed) {
