@@ -1,4 +1,5 @@
-// Turns a task's stored endpoint into an engine endpoint; names failures with stable codes.
+// Turns a task's stored endpoint into an engine endpoint (address, credentials, TLS); names
+// failures with stable codes.
 #include "services/worker/endpoints.h"
 
 #include "absl/strings/ascii.h"
@@ -13,15 +14,15 @@ absl::StatusOr<engine::redis::Endpoint> ToEngineEndpoint(
     absl::string_view role) {
   absl::string_view addrs = absl::StripAsciiWhitespace(endpoint.addrs);
   if (addrs.find(',') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the ", role, " has several nodes (", addrs,
-        "): Redis Cluster is not supported by this engine yet; give one node"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", role, " has several nodes (", addrs,
+                     "): Redis Cluster is not supported by this engine yet; give one node"));
   }
   engine::redis::Endpoint out;
   size_t colon = addrs.rfind(':');
   if (colon == absl::string_view::npos || !absl::SimpleAtoi(addrs.substr(colon + 1), &out.port)) {
-    return absl::InvalidArgumentError(absl::StrCat("the ", role, " address '", addrs,
-                                                   "' is not host:port"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", role, " address '", addrs, "' is not host:port"));
   }
   absl::string_view host = addrs.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
@@ -30,10 +31,15 @@ absl::StatusOr<engine::redis::Endpoint> ToEngineEndpoint(
   out.host = std::string(host);
   absl::StatusOr<std::string> password = secrets.Open(endpoint.sealed_password);
   if (!password.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot decrypt the ", role, " password (was the key file replaced?)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot decrypt the ", role, " password (was the key file replaced?)"));
   }
   out.password = *std::move(password);
+  out.username = endpoint.username;
+  out.tls.enabled = endpoint.tls.enabled;
+  out.tls.ca_cert = endpoint.tls.ca_cert;
+  out.tls.server_name = endpoint.tls.server_name;
+  out.tls.insecure_skip_verify = endpoint.tls.insecure_skip_verify;
   return out;
 }
 

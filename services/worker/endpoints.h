@@ -1,4 +1,4 @@
-// Turns a task's stored endpoint (addrs + sealed password) into an engine endpoint.
+// Turns a task's stored endpoint (addrs, sealed password, ACL user, TLS) into an engine endpoint.
 #pragma once
 
 #include "absl/status/statusor.h"
@@ -8,9 +8,9 @@
 
 namespace rms::worker {
 
-// The single node of `endpoint` with its password opened. INVALID_ARGUMENT for several nodes
-// (Redis Cluster is not supported by this engine yet) or malformed addrs; the SecretBox's error
-// when the password cannot be opened (wrong key file).
+// The single node of `endpoint` with its password opened, its ACL user and TLS settings.
+// INVALID_ARGUMENT for several nodes (Redis Cluster is not supported by this engine yet) or
+// malformed addrs; the SecretBox's error when the password cannot be opened (wrong key file).
 absl::StatusOr<engine::redis::Endpoint> ToEngineEndpoint(
     const task_config::EndpointConfig& endpoint, const crypto::SecretBox& secrets,
     absl::string_view role);

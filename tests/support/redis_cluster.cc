@@ -16,6 +16,12 @@ absl::StatusOr<std::unique_ptr<RedisCluster>> RedisCluster::Start(RedisClusterOp
     node.password = options.password;
     node.extra_config = options.extra_config;
     node.cluster = true;
+    node.tls_cert_file = options.tls_cert_file;
+    node.tls_key_file = options.tls_key_file;
+    node.tls_ca_file = options.tls_ca_file;
+    if (!options.tls_cert_file.empty()) {
+      node.extra_config.insert(node.extra_config.end(), {"tls-cluster yes", "tls-replication yes"});
+    }
     absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start(node);
     if (!server.ok()) return server.status();
     cluster->nodes_.push_back(*std::move(server));
@@ -34,8 +40,8 @@ std::string RedisCluster::Addrs() const {
 absl::Status RedisCluster::Create(const RedisClusterOptions& options) {
   std::vector<std::string> args = {"--cluster", "create"};
   for (const auto& node : nodes_) args.push_back(absl::StrCat("127.0.0.1:", node->port()));
-  args.insert(args.end(), {"--cluster-replicas", absl::StrCat(options.replicas_per_master),
-                           "--cluster-yes"});
+  args.insert(args.end(),
+              {"--cluster-replicas", absl::StrCat(options.replicas_per_master), "--cluster-yes"});
   absl::StatusOr<std::string> out = nodes_.front()->Cli(args);
   if (!out.ok()) return out.status();
   if (!absl::StrContains(*out, "All 16384 slots covered")) {

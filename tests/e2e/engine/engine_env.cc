@@ -46,7 +46,8 @@ void EngineE2eTest::TearDown() {
   if (server_) {
     int status = server_->Stop();
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << "migrationd did not stop cleanly; log:\n" << server_->ReadLog();
+        << "migrationd did not stop cleanly; log:\n"
+        << server_->ReadLog();
   }
   server_.reset();
   dir_.reset();
@@ -67,22 +68,26 @@ std::string EngineE2eTest::CreateAndConfigureFrom(const std::string& method,
                                                   const test_support::RedisServer& source,
                                                   const test_support::RedisServer& target,
                                                   const std::string& bandwidth_mb) {
-  auto created = rest_->Send("POST", P("/migration/instance"), R"({"name":"engine-task"})");
-  EXPECT_EQ(created.status, 200) << created.body;
-  if (created.status != 200) return "";
-  const std::string id = created.json["id"];
   Json body{{"migration_method", method},
             {"resume_mode", resume_mode},
             {"source_instance", {{"addrs", source_addr}, {"password", source.password()}}},
             {"target_instance", {{"addrs", AddrOf(target)}, {"password", target.password()}}}};
   if (!bandwidth_mb.empty()) body["bandwidth_limit_mb"] = bandwidth_mb;
+  return CreateAndConfigureBody(body);
+}
+
+std::string EngineE2eTest::CreateAndConfigureBody(const Json& body) {
+  auto created = rest_->Send("POST", P("/migration/instance"), R"({"name":"engine-task"})");
+  EXPECT_EQ(created.status, 200) << created.body;
+  if (created.status != 200) return "";
+  const std::string id = created.json["id"];
   auto configured = rest_->Send("POST", P("/migration/" + id + "/task"), body.dump());
   EXPECT_EQ(configured.status, 200) << configured.body;
   return id;
 }
 
-Json EngineE2eTest::WaitForStatus(const std::string& task_id,
-                                  const std::set<std::string>& statuses, absl::Duration timeout) {
+Json EngineE2eTest::WaitForStatus(const std::string& task_id, const std::set<std::string>& statuses,
+                                  absl::Duration timeout) {
   Json last;
   const bool reached = test_support::WaitFor(
       [&] {
