@@ -118,7 +118,7 @@ TEST_F(PeerTlsE2eTest, IncrementalMigrationOverTlsStreamsLaterWrites) {
   ASSERT_FALSE(id.empty());
   Fill(*source_, "after");  // replicated over the TLS replication link
   ASSERT_TRUE(source_->Cli({"DEL", "before:s:7"}).ok());
-  EXPECT_TRUE(WaitForEqualDigests(*source_, *target, absl::Minutes(1)))
+  EXPECT_TRUE(WaitForEqualDigests(*source_, *target_, absl::Minutes(1)))
       << "source " << source_->Digest().value_or("?") << " target "
       << target_->Digest().value_or("?") << "\nlogs: " << Logs(id).dump();
   EXPECT_EQ(target_->Cli({"EXISTS", "after:s:4999"}).value_or(""), "1");
