@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -47,7 +48,8 @@ class TlsClient {
   absl::StatusOr<Progress> Write(absl::string_view data);
 
  private:
-  TlsClient(SSL_CTX* ctx, SSL* ssl, std::string peer) : ctx_(ctx), ssl_(ssl), peer_(peer) {}
+  TlsClient(SSL_CTX* ctx, SSL* ssl, std::string peer)
+      : ctx_(ctx), ssl_(ssl), peer_(std::move(peer)) {}
   // The outcome of an SSL_* call that returned `result` != 1: a `want`, the end of the stream
   // (Read only), or UNAVAILABLE saying `what` failed and why.
   absl::StatusOr<Progress> Outcome(int result, absl::string_view what);
