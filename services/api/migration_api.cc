@@ -191,6 +191,13 @@ absl::StatusOr<EndpointConfig> MigrationApi::ResolveEndpoint(absl::string_view p
                                                              const v1::InstanceBody& body) {
   EndpointConfig endpoint;
   endpoint.addrs = body.addrs();
+  // The ACL user and TLS come from the body for a registered instance too: the registry does not
+  // store them, and neither sends the stored password anywhere but the instance's address.
+  endpoint.username = body.username();
+  if (body.tls().enabled()) {
+    endpoint.tls = task_config::TlsConfig{true, body.tls().ca_cert(), body.tls().server_name(),
+                                          body.tls().insecure_skip_verify()};
+  }
   if (!body.id().empty()) {
     auto instance = instances_.GetInstance(project_id, body.id());
     if (absl::IsNotFound(instance.status())) return errors::UnknownInstanceId(field, body.id());
@@ -199,6 +206,10 @@ absl::StatusOr<EndpointConfig> MigrationApi::ResolveEndpoint(absl::string_view p
     endpoint.instance_name = instance->name;
     endpoint.addrs = instance->addrs;  // validation refused addrs or password beside an id
     endpoint.sealed_password = instance->encrypted_password;
+    if (!endpoint.username.empty() && endpoint.sealed_password.empty()) {
+      return errors::BadValue(absl::StrCat(field, ".username"),
+                              "a user name with a password (the registered instance has none)");
+    }
     return endpoint;
   }
   if (!body.password().empty()) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/api/addrs.h"
+#include "services/api/instance_access.h"
 #include "services/common/errors.h"
 
 namespace rms::api {
@@ -115,7 +116,7 @@ absl::Status ValidateInstanceBody(absl::string_view field, bool present,
   if (body.password().size() > 512) {
     return errors::BadValue(Child(field, "password"), "at most 512 bytes");
   }
-  return absl::OkStatus();
+  return ValidateInstanceAccess(field, body);
 }
 
 absl::Status ValidateBackupFiles(absl::string_view field, bool present,
@@ -162,7 +163,8 @@ absl::Status ValidateVerificationBody(const v1::StartVerificationBody& body) {
 
 absl::Status ValidatePaging(int offset, int limit) {
   if (offset < 0) return errors::BadQuery("offset", "must be a non-negative integer");
-  if (limit < 0 || limit > 1000) return errors::BadQuery("limit", "must be an integer between 0 and 1000");
+  if (limit < 0 || limit > 1000)
+    return errors::BadQuery("limit", "must be an integer between 0 and 1000");
   return absl::OkStatus();
 }
 

@@ -33,7 +33,9 @@ absl::Status ValidateFullResyncPolicy(absl::string_view field, absl::string_view
 // DCS.4004 if out of range).
 absl::Status ValidateBandwidth(absl::string_view field, absl::string_view value);
 // Checks the shape of an instance body: `id` or `addrs` (DCS.4005 if neither, or if `id` comes
-// with `addrs` or `password`, naming that field; addrs parsed), password at most 512 bytes. `present` is false when the body was absent (DCS.4001).
+// with `addrs` or `password`, naming that field; addrs parsed), password at most 512 bytes,
+// username and tls as ValidateInstanceAccess says. `present` is false when the body was absent
+// (DCS.4001).
 absl::Status ValidateInstanceBody(absl::string_view field, bool present,
                                   const v1::InstanceBody& body);
 // The import part of a backup-file task: file_source, at least one file, file names that

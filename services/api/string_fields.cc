@@ -19,8 +19,8 @@ using google::protobuf::Message;
 
 bool IsIdField(const std::string& name) {
   static const auto* const kIds = new absl::flat_hash_set<std::string>{
-      "project_id", "task_id", "instance_id", "job_id", "id", "verification_id",
-      "migration_tasks", "task_id_list"};
+      "project_id", "task_id",         "instance_id",     "job_id",
+      "id",         "verification_id", "migration_tasks", "task_id_list"};
   return kIds->contains(name);
 }
 
@@ -39,18 +39,21 @@ absl::Status CheckString(const std::string& field, const std::string& name,
   if (IsIdField(name)) {
     return value.empty() || IsValidId(value)
                ? absl::OkStatus()
-              : errors::BadValue(field,
-                                 "an id of at most 64 letters, digits, '-', '_' or '.', starting "
-                                 "with a letter or digit");
+               : errors::BadValue(field,
+                                  "an id of at most 64 letters, digits, '-', '_' or '.', starting "
+                                  "with a letter or digit");
   }
-  if (value.size() > kMaxStringBytes) {
-    return errors::BadValue(field, absl::StrCat("at most ", kMaxStringBytes, " bytes"));
+  // A PEM CA bundle (tls.ca_cert) is longer than other text and made of lines.
+  const bool pem = name == "ca_cert";
+  const size_t max_bytes = pem ? kMaxPemBytes : kMaxStringBytes;
+  if (value.size() > max_bytes) {
+    return errors::BadValue(field, absl::StrCat("at most ", max_bytes, " bytes"));
   }
   const bool password = name == "password";
-  const bool description = name == "description";
+  const bool line_breaks = name == "description" || pem;
   for (char c : value) {
     if (c == '\0') return errors::BadValue(field, "text without NUL characters");
-    if (!password && IsControl(c, description)) {
+    if (!password && IsControl(c, line_breaks)) {
       return errors::BadValue(field, "text without control characters");
     }
   }
@@ -90,7 +93,8 @@ absl::Status WalkField(const Message& message, const FieldDescriptor& field,
   if (field.cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
     return CheckString(shown, field.name(), reflection->GetString(message, &field));
   }
-  if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && reflection->HasField(message, &field)) {
+  if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+      reflection->HasField(message, &field)) {
     return Walk(reflection->GetMessage(message, &field), path);
   }
   return absl::OkStatus();

@@ -11,6 +11,8 @@ namespace rms::api {
 
 // Longest string accepted in any field (names and descriptions have stricter rules of their own).
 inline constexpr size_t kMaxStringBytes = 4096;
+// Longest PEM text (tls.ca_cert, our extension), which may hold a few CA certificates.
+inline constexpr size_t kMaxPemBytes = 64 * 1024;
 // Most ids one batch request (batch-stop, batch-restart, delete) may name.
 inline constexpr int kMaxBatchIds = 100;
 
@@ -19,6 +21,7 @@ inline constexpr int kMaxBatchIds = 100;
 //   lists): at most 64 of A-Z a-z 0-9 '-' '_' '.', the first a letter or digit;
 // - password: no NUL, at most kMaxStringBytes;
 // - description: no control characters but tab, CR and LF;
+// - ca_cert (PEM): the same, and at most kMaxPemBytes;
 // - everything else: no control characters, at most kMaxStringBytes;
 // - batch lists (migration_tasks, task_id_list): at most kMaxBatchIds entries.
 // DCS.4002 naming the field as the REST body names it (no "body." prefix) otherwise.

@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "services/api/task_state.h"
 
 namespace rms::api {
@@ -28,6 +28,15 @@ v1::InstanceView InstanceViewOf(const EndpointConfig& endpoint) {
     view.set_port(first.substr(colon + 1));
   }
   view.set_db("0");
+  // Our extension: the ACL user and TLS settings as given (neither is a secret).
+  view.set_username(endpoint.username);
+  if (endpoint.tls.enabled) {
+    v1::TlsBody& tls = *view.mutable_tls();
+    tls.set_enabled(true);
+    tls.set_ca_cert(endpoint.tls.ca_cert);
+    tls.set_server_name(endpoint.tls.server_name);
+    tls.set_insecure_skip_verify(endpoint.tls.insecure_skip_verify);
+  }
   return view;
 }
 

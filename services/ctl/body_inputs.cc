@@ -11,6 +11,19 @@
 namespace rms::ctl {
 namespace {
 
+// The whole of file `path`, or of `in` when path is "-"; a usage error when it cannot be read.
+absl::StatusOr<std::string> ReadText(const std::string& path, std::istream& in) {
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return text;
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return UsageError(absl::StrCat("cannot read ", path));
+  text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  return text;
+}
+
 absl::StatusOr<std::string> MethodName(const std::string& method) {
   if (method == "full" || method == "full_amount_migration") return "full_amount_migration";
   if (method == "incremental" || method == "incremental_migration") return "incremental_migration";
@@ -40,17 +53,36 @@ absl::Status ApplyInstance(const ParsedArgs& args, const std::string& side,
   return absl::OkStatus();
 }
 
+// Adds `username` and `tls` (our extension) to body[field] from --<side>-username,
+// --<side>-tls, --<side>-tls-ca FILE, --<side>-tls-server-name NAME and --<side>-tls-insecure;
+// any of the tls flags turns TLS on.
+absl::Status ApplyAccess(const ParsedArgs& args, const std::string& side, const std::string& field,
+                         std::istream& in, Json& body) {
+  const std::string flag = "--" + side;
+  absl::optional<std::string> user = args.Value(flag + "-username");
+  absl::optional<std::string> ca = args.Value(flag + "-tls-ca");
+  absl::optional<std::string> name = args.Value(flag + "-tls-server-name");
+  const bool insecure = args.Switch(flag + "-tls-insecure");
+  const bool tls = args.Switch(flag + "-tls") || ca || name || insecure;
+  if (!user && !tls) return absl::OkStatus();
+  Json& instance = body[field];
+  if (!instance.is_object()) instance = Json::object();
+  if (user) instance["username"] = *user;
+  if (!tls) return absl::OkStatus();
+  Json settings{{"enabled", true}};
+  if (ca) {
+    ASSIGN_OR_RETURN(settings["ca_cert"], ReadText(*ca, in));
+  }
+  if (name) settings["server_name"] = *name;
+  if (insecure) settings["insecure_skip_verify"] = true;
+  instance["tls"] = settings;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Json> ReadJsonObject(const std::string& path, std::istream& in) {
-  std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return UsageError(absl::StrCat("cannot read ", path));
-    text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-  }
+  ASSIGN_OR_RETURN(std::string text, ReadText(path, in));
   Json json = Json::parse(text, nullptr, false);
   if (!json.is_object()) {
     return UsageError(absl::StrCat(path == "-" ? "stdin" : path, " is not a JSON object"));
@@ -77,6 +109,8 @@ absl::StatusOr<Json> ConfigureBody(const ParsedArgs& args, std::istream& in, con
   const bool required = !file;
   RETURN_IF_ERROR(ApplyInstance(args, "source", "source_instance", env, required, body));
   RETURN_IF_ERROR(ApplyInstance(args, "target", "target_instance", env, required, body));
+  RETURN_IF_ERROR(ApplyAccess(args, "source", "source_instance", in, body));
+  RETURN_IF_ERROR(ApplyAccess(args, "target", "target_instance", in, body));
   if (absl::optional<std::string> method = args.Value("--method")) {
     ASSIGN_OR_RETURN(body["migration_method"], MethodName(*method));
   } else if (required) {

@@ -19,15 +19,18 @@ absl::Status Configure(CommandContext& ctx) {
 }  // namespace
 
 void AddConfigureCommand(std::vector<CommandSpec>& out) {
-  out.push_back({"configure",
-                 "configure TASK (--source A | --source-id ID) (--target A | --target-id ID) "
-                 "--method full|incremental [...] | --body FILE",
-                 1,
-                 1,
-                 {{"--source", "--source-id", "--source-password-env", "--target", "--target-id",
-                   "--target-password-env", "--method", "--resume-mode", "--bandwidth", "--body"},
-                  {}},
-                 Configure});
+  out.push_back(
+      {"configure",
+       "configure TASK (--source A | --source-id ID) (--target A | --target-id ID) "
+       "--method full|incremental [...] | --body FILE",
+       1,
+       1,
+       {{"--source", "--source-id", "--source-password-env", "--target", "--target-id",
+         "--target-password-env", "--method", "--resume-mode", "--bandwidth", "--body",
+         "--source-username", "--source-tls-ca", "--source-tls-server-name", "--target-username",
+         "--target-tls-ca", "--target-tls-server-name"},
+        {"--source-tls", "--source-tls-insecure", "--target-tls", "--target-tls-insecure"}},
+       Configure});
 }
 
 }  // namespace rms::ctl

@@ -13,6 +13,8 @@ tasks:
   configure TASK --source ADDRS|--source-id ID [--source-password-env VAR]
                  --target ADDRS|--target-id ID [--target-password-env VAR]
                  --method full|incremental [--resume-mode auto|manual] [--bandwidth MB]
+                 [--source-username U] [--source-tls] [--source-tls-ca PEM_FILE]
+                 [--source-tls-server-name NAME] [--source-tls-insecure] (same for --target-)
   configure TASK --body FILE                    raw JSON body ('-' = stdin); flags add to it
   list [--name N] [--offset N] [--limit N]      tasks of the project
   show TASK                                     task details

@@ -11,15 +11,32 @@ namespace {
 using nlohmann::json;
 
 json EndpointToJson(const EndpointConfig& endpoint) {
-  return json{{"instance_id", endpoint.instance_id},
-              {"instance_name", endpoint.instance_name},
-              {"addrs", endpoint.addrs},
-              {"sealed_password", endpoint.sealed_password}};
+  json j{{"instance_id", endpoint.instance_id},
+         {"instance_name", endpoint.instance_name},
+         {"addrs", endpoint.addrs},
+         {"sealed_password", endpoint.sealed_password}};
+  // Written only when set, so rows of tasks without them stay as they were.
+  if (!endpoint.username.empty()) j["username"] = endpoint.username;
+  if (endpoint.tls.enabled) {
+    j["tls"] = json{{"enabled", true},
+                    {"ca_cert", endpoint.tls.ca_cert},
+                    {"server_name", endpoint.tls.server_name},
+                    {"insecure_skip_verify", endpoint.tls.insecure_skip_verify}};
+  }
+  return j;
 }
 
 EndpointConfig EndpointFromJson(const json& j) {
-  return EndpointConfig{j.value("instance_id", ""), j.value("instance_name", ""),
-                        j.value("addrs", ""), j.value("sealed_password", "")};
+  EndpointConfig endpoint{j.value("instance_id", ""), j.value("instance_name", ""),
+                          j.value("addrs", ""),       j.value("sealed_password", ""),
+                          j.value("username", ""),    TlsConfig{}};
+  if (j.contains("tls")) {
+    const json& tls = j["tls"];
+    endpoint.tls =
+        TlsConfig{tls.value("enabled", false), tls.value("ca_cert", ""),
+                  tls.value("server_name", ""), tls.value("insecure_skip_verify", false)};
+  }
+  return endpoint;
 }
 
 }  // namespace

@@ -10,12 +10,22 @@
 
 namespace rms::task_config {
 
+// TLS to one side (our extension); not secret, stored as given (validated).
+struct TlsConfig {
+  bool enabled = false;
+  std::string ca_cert;      // PEM, "" = the system's trust store
+  std::string server_name;  // "" = the host of addrs
+  bool insecure_skip_verify = false;
+};
+
 // One side of a migration, resolved: addrs are always set; the password is sealed (never plain).
 struct EndpointConfig {
-  std::string instance_id;    // registered instance it came from, or ""
-  std::string instance_name;  // its name, or ""
-  std::string addrs;          // as given (validated)
+  std::string instance_id;      // registered instance it came from, or ""
+  std::string instance_name;    // its name, or ""
+  std::string addrs;            // as given (validated)
   std::string sealed_password;  // SecretBox-sealed, "" = no password
+  std::string username;         // ACL user, "" = default (our extension)
+  TlsConfig tls;                // our extension
 };
 
 struct ImportFile {

@@ -1,4 +1,5 @@
-// Turns a task's stored endpoint into an engine endpoint; names failures with stable codes.
+// Turns a task's stored endpoint into an engine endpoint (address, credentials, TLS); names
+// failures with stable codes.
 #include "services/worker/endpoints.h"
 
 #include "absl/strings/ascii.h"
@@ -43,7 +44,14 @@ absl::StatusOr<std::vector<engine::redis::Endpoint>> ToEngineEndpoints(
     return absl::FailedPreconditionError(
         absl::StrCat("cannot decrypt the ", role, " password (was the key file replaced?)"));
   }
-  for (engine::redis::Endpoint& node : out) node.password = *password;
+  for (engine::redis::Endpoint& node : out) {
+    node.password = *password;
+    node.username = endpoint.username;
+    node.tls.enabled = endpoint.tls.enabled;
+    node.tls.ca_cert = endpoint.tls.ca_cert;
+    node.tls.server_name = endpoint.tls.server_name;
+    node.tls.insecure_skip_verify = endpoint.tls.insecure_skip_verify;
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Turns a task's stored endpoint (addrs + sealed password) into engine endpoints.
+// Turns a task's stored endpoint (addrs, sealed password, ACL user, TLS) into engine endpoints.
 #pragma once
 
 #include <vector>
@@ -10,7 +10,8 @@
 
 namespace rms::worker {
 
-// Every node of `endpoint` ("host:port[,host:port...]"), each with the password opened.
+// Every node of `endpoint` ("host:port[,host:port...]"), each with the password opened, the ACL
+// user and the TLS settings.
 // INVALID_ARGUMENT for malformed addrs; FAILED_PRECONDITION when the password cannot be opened
 // (wrong key file).
 absl::StatusOr<std::vector<engine::redis::Endpoint>> ToEngineEndpoints(

@@ -28,8 +28,9 @@ class CallDeadline {
 
 absl::Status Open(const engine::redis::Endpoint& endpoint,
                   std::unique_ptr<engine::redis::RedisClient>* client, absl::Time deadline) {
-  ASSIGN_OR_RETURN(auto connection, engine::net::TcpConnection::Connect(
-                                        endpoint.host, endpoint.port, deadline - absl::Now()));
+  ASSIGN_OR_RETURN(auto connection,
+                   engine::net::TcpConnection::Connect(endpoint.host, endpoint.port,
+                                                       deadline - absl::Now(), endpoint.tls));
   engine::redis::ClientOptions options;
   options.io_timeout = deadline - absl::Now();
   *client = engine::redis::RedisClient::Adopt(std::move(connection), endpoint, options);

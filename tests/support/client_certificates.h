@@ -1,5 +1,5 @@
-// Test helper: a throwaway CA and a client certificate it signed, made with the openssl command,
-// for tests of mutual TLS.
+// Test helper: a throwaway CA and a client or server certificate it signed, made with the openssl
+// command, for tests of mutual TLS and of TLS to Redis peers.
 #pragma once
 
 #include <string>
@@ -20,5 +20,14 @@ struct ClientCertificate {
 // plain word. INTERNAL when openssl fails.
 absl::StatusOr<ClientCertificate> MakeClientCertificate(const std::string& dir,
                                                         const std::string& name);
+
+// The same files for a server: <dir>/<name>-ca.pem, <dir>/<name>-server.pem and
+// <dir>/<name>-server.key (CN=<name>-server, subjectAltName DNS:localhost, IP:127.0.0.1, IP:::1).
+using ServerCertificate = ClientCertificate;
+absl::StatusOr<ServerCertificate> MakeServerCertificate(const std::string& dir,
+                                                        const std::string& name);
+
+// The text of the file at `path` (a PEM file made above), "" when it cannot be read.
+std::string ReadPemFile(const std::string& path);
 
 }  // namespace rms::test_support

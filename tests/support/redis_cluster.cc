@@ -16,6 +16,12 @@ absl::StatusOr<std::unique_ptr<RedisCluster>> RedisCluster::Start(RedisClusterOp
     node.password = options.password;
     node.extra_config = options.extra_config;
     node.cluster = true;
+    node.tls_cert_file = options.tls_cert_file;
+    node.tls_key_file = options.tls_key_file;
+    node.tls_ca_file = options.tls_ca_file;
+    if (!options.tls_cert_file.empty()) {
+      node.extra_config.insert(node.extra_config.end(), {"tls-cluster yes", "tls-replication yes"});
+    }
     absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start(node);
     if (!server.ok()) return server.status();
     cluster->nodes_.push_back(*std::move(server));

@@ -16,6 +16,10 @@ struct RedisClusterOptions {
   int replicas_per_master = 0;
   std::string password;                   // requirepass and masterauth of every node
   std::vector<std::string> extra_config;  // for every node
+  // With a certificate every node also listens with TLS (RedisServerOptions), and the cluster
+  // bus, replication and the addresses it announces (CLUSTER SHARDS tls-port, MOVED over TLS)
+  // use TLS (tls-cluster yes).
+  std::string tls_cert_file, tls_key_file, tls_ca_file;
 };
 
 class RedisCluster {

@@ -76,6 +76,12 @@ absl::Status RedisServer::Launch(int port) {
     absl::StrAppend(&config, "cluster-enabled yes\ncluster-config-file nodes.conf\n",
                     "cluster-node-timeout 2000\ncluster-port ", cluster_port_, "\n");
   }
+  if (!options_.tls_cert_file.empty()) {
+    if (tls_port_ == 0) tls_port_ = FreeLoopbackPort();
+    absl::StrAppend(&config, "tls-port ", tls_port_, "\ntls-cert-file ", options_.tls_cert_file,
+                    "\ntls-key-file ", options_.tls_key_file, "\ntls-ca-cert-file ",
+                    options_.tls_ca_file, "\ntls-auth-clients no\n");
+  }
   for (const std::string& line : options_.extra_config) absl::StrAppend(&config, line, "\n");
   const std::string log = dir_ + "/redis.log";
   int pipe_fds[2];

@@ -13,10 +13,13 @@
 namespace rms::test_support {
 
 struct RedisServerOptions {
-  std::string password;                 // requirepass; "" = none
+  std::string password;                   // requirepass; "" = none
   std::vector<std::string> extra_config;  // lines such as "repl-backlog-size 16kb"
   std::string binary = "/usr/bin/redis-server";
   bool cluster = false;  // cluster-enabled, with its bus on another free port
+  // With a certificate the server also listens with TLS on tls_port() (clients need no
+  // certificate); the plain port stays for the test's own redis-cli (Cli, Digest).
+  std::string tls_cert_file, tls_key_file, tls_ca_file;
 };
 
 // One redis-server with `enable-debug-command local` (DEBUG DIGEST), no persistence, its config
@@ -30,6 +33,7 @@ class RedisServer {
   ~RedisServer();
 
   int port() const { return port_; }
+  int tls_port() const { return tls_port_; }  // 0 without a TLS certificate
   pid_t pid() const { return pid_; }
   const std::string& password() const { return options_.password; }
   const std::string& dir() const { return dir_; }
@@ -58,6 +62,7 @@ class RedisServer {
   std::string dir_;
   int port_ = 0;
   int cluster_port_ = 0;  // the cluster bus (kept across restarts)
+  int tls_port_ = 0;      // kept across restarts
   pid_t pid_ = -1;
 };
 

@@ -36,8 +36,9 @@ absl::StatusOr<ClusterNode> SlotsNode(const RespValue& v, absl::string_view defa
 
 // One node of CLUSTER SHARDS; nullopt for a node that is not online.
 absl::StatusOr<std::optional<std::pair<ClusterNode, bool>>> ShardNode(
-    const RespValue& v, absl::string_view default_host) {
-  const RespValue* port = FieldOf(v, "port");
+    const RespValue& v, absl::string_view default_host, bool tls) {
+  const RespValue* port =
+      tls && FieldOf(v, "tls-port") != nullptr ? FieldOf(v, "tls-port") : FieldOf(v, "port");
   if (v.type != RespValue::Type::kArray || port == nullptr ||
       port->type != RespValue::Type::kInteger) {
     return Malformed("CLUSTER SHARDS node", v);
@@ -84,7 +85,8 @@ absl::StatusOr<std::vector<SlotRange>> ParseClusterSlots(const RespValue& reply,
 }
 
 absl::StatusOr<std::vector<SlotRange>> ParseClusterShards(const RespValue& reply,
-                                                          absl::string_view default_host) {
+                                                          absl::string_view default_host,
+                                                          bool tls) {
   if (reply.type != RespValue::Type::kArray) return Malformed("CLUSTER SHARDS", reply);
   std::vector<SlotRange> ranges;
   for (const RespValue& shard : reply.elements) {
@@ -97,7 +99,7 @@ absl::StatusOr<std::vector<SlotRange>> ParseClusterShards(const RespValue& reply
     std::optional<ClusterNode> master;
     std::vector<ClusterNode> replicas;
     for (const RespValue& node : nodes->elements) {
-      auto parsed = ShardNode(node, default_host);
+      auto parsed = ShardNode(node, default_host, tls);
       if (!parsed.ok()) return parsed.status();
       if (!parsed->has_value()) continue;
       if ((*parsed)->second) {

@@ -38,9 +38,12 @@ absl::StatusOr<std::vector<SlotRange>> ParseClusterSlots(const resp::RespValue& 
                                                          absl::string_view default_host);
 // CLUSTER SHARDS (7.0+): [["slots", [first, last, ...], "nodes", [[ "id", ..., "ip", ...,
 // "port", ..., "role", "master"|"replica", "health", ...], ...]], ...]. Nodes whose health is
-// not "online" are left out. DATA_LOSS for a reply of another shape.
+// not "online" are left out. With `tls` a node's "tls-port", when it has one, is its port (a
+// client that speaks TLS must use it; CLUSTER SLOTS already answers per tls-cluster). DATA_LOSS
+// for a reply of another shape.
 absl::StatusOr<std::vector<SlotRange>> ParseClusterShards(const resp::RespValue& reply,
-                                                          absl::string_view default_host);
+                                                          absl::string_view default_host,
+                                                          bool tls = false);
 
 // A MOVED or ASK error reply: "MOVED <slot> <host>:<port>" / "ASK <slot> <host>:<port>".
 struct Redirect {

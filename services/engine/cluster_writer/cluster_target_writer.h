@@ -67,7 +67,8 @@ struct ClusterWriterStats {
 class ClusterTargetWriter final : public writer::TargetSink {
  public:
   // Discovers the cluster behind `nodes` (DiscoverTopology), connects one TargetWriter per master
-  // (with nodes[0]'s username and password: one instance, one password) and reads the target's
+  // (with nodes[0]'s username, password and TLS settings: one instance, one password; an empty
+  // tls.server_name checks each node's own host) and reads the target's
   // COMMAND reply. When options.target_rdb_version is 0 the target is asked. FAILED_PRECONDITION
   // when the nodes name a standalone server; errors of DiscoverTopology, RedisClient::Connect,
   // QueryTargetRdbVersion and COMMAND.
@@ -160,7 +161,7 @@ class ClusterTargetWriter final : public writer::TargetSink {
   size_t max_transaction_bytes_;
   std::function<absl::Status(redis::RedisClient&)> on_connect_;
   redis::ClientOptions client_options_;
-  redis::Endpoint credentials_;  // username and password for every node
+  redis::Endpoint credentials_;  // username, password and TLS settings for every node
   cluster::SlotMap slots_;
   cluster::CommandKeyTable keys_;
   std::unique_ptr<redis::RedisClient> control_;  // COMMAND, COMMAND GETKEYS

@@ -1,4 +1,5 @@
-// TcpConnection: non-blocking socket + poll(2) on it and an eventfd for Cancel().
+// TcpConnection: non-blocking socket + poll(2) on it and an eventfd for Cancel(); TLS through
+// TlsClient when asked.
 #include "services/engine/net/tcp_connection.h"
 
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "services/engine/net/tls_client.h"
 
 namespace rms::engine::net {
 namespace {
@@ -33,7 +35,8 @@ absl::Status ErrnoStatus(absl::string_view what, absl::string_view peer, int err
 
 absl::StatusOr<std::unique_ptr<TcpConnection>> TcpConnection::Connect(const std::string& host,
                                                                       int port,
-                                                                      absl::Duration timeout) {
+                                                                      absl::Duration timeout,
+                                                                      const TlsSettings& tls) {
   const std::string peer = host.find(':') != std::string::npos ? absl::StrCat("[", host, "]:", port)
                                                                : absl::StrCat(host, ":", port);
   addrinfo hints{};
@@ -73,6 +76,9 @@ absl::StatusOr<std::unique_ptr<TcpConnection>> TcpConnection::Connect(const std:
       continue;
     }
     freeaddrinfo(found);
+    if (tls.enabled) {
+      if (absl::Status started = conn->StartTls(tls, host, deadline); !started.ok()) return started;
+    }
     return conn;
   }
   freeaddrinfo(found);
@@ -83,6 +89,7 @@ TcpConnection::TcpConnection(int fd, int wake_fd, std::string peer)
     : fd_(fd), wake_fd_(wake_fd), peer_(std::move(peer)) {}
 
 TcpConnection::~TcpConnection() {
+  tls_.reset();  // before the socket it uses is closed
   ::close(fd_);
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
@@ -110,7 +117,51 @@ absl::Status TcpConnection::WaitReady(short events, absl::Time deadline) {
   }
 }
 
+absl::Status TcpConnection::StartTls(const TlsSettings& tls, const std::string& host,
+                                     absl::Time deadline) {
+  absl::StatusOr<std::unique_ptr<TlsClient>> client = TlsClient::Create(fd_, tls, host, peer_);
+  if (!client.ok()) return client.status();
+  while (true) {
+    absl::StatusOr<TlsClient::Progress> step = (*client)->Handshake();
+    if (!step.ok()) return step.status();
+    if (step->want == 0) break;
+    if (absl::Status ready = WaitReady(step->want, deadline); !ready.ok()) {
+      return absl::IsDeadlineExceeded(ready) ? absl::UnavailableError(absl::StrCat(
+                                                   "timed out in the TLS handshake with ", peer_))
+                                             : ready;
+    }
+  }
+  tls_ = *std::move(client);
+  return absl::OkStatus();
+}
+
+absl::Status TcpConnection::TlsWriteAll(absl::string_view data, absl::Time deadline) {
+  while (!data.empty()) {
+    if (cancelled_.load())
+      return absl::CancelledError(absl::StrCat("connection to ", peer_, " cancelled"));
+    absl::StatusOr<TlsClient::Progress> step = tls_->Write(data);
+    if (!step.ok()) return step.status();
+    data.remove_prefix(step->bytes);
+    if (step->want != 0) {
+      if (absl::Status s = WaitReady(step->want, deadline); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> TcpConnection::TlsReadSome(char* out, size_t max, absl::Time deadline) {
+  while (true) {
+    if (cancelled_.load())
+      return absl::CancelledError(absl::StrCat("connection to ", peer_, " cancelled"));
+    absl::StatusOr<TlsClient::Progress> step = tls_->Read(out, max);
+    if (!step.ok()) return step.status();
+    if (step->want == 0) return step->bytes;
+    if (absl::Status s = WaitReady(step->want, deadline); !s.ok()) return s;
+  }
+}
+
 absl::Status TcpConnection::WriteAll(absl::string_view data, absl::Time deadline) {
+  if (tls_ != nullptr) return TlsWriteAll(data, deadline);
   while (!data.empty()) {
     ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -128,6 +179,7 @@ absl::Status TcpConnection::WriteAll(absl::string_view data, absl::Time deadline
 }
 
 absl::StatusOr<size_t> TcpConnection::ReadSome(char* out, size_t max, absl::Time deadline) {
+  if (tls_ != nullptr) return TlsReadSome(out, max, deadline);
   while (true) {
     if (cancelled_.load())
       return absl::CancelledError(absl::StrCat("connection to ", peer_, " cancelled"));

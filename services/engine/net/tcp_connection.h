@@ -1,4 +1,5 @@
-// TcpConnection: a blocking TCP socket with per-call deadlines and a cross-thread wake-up.
+// TcpConnection: a blocking TCP socket (plain or TLS) with per-call deadlines and a cross-thread
+// wake-up.
 #pragma once
 
 #include <atomic>
@@ -8,8 +9,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/engine/net/tls_settings.h"
 
 namespace rms::engine::net {
+
+class TlsClient;
 
 // Owned by one thread for reads and writes; Cancel() may be called from any thread and makes
 // every blocked or later call return CANCELLED. Errors: UNAVAILABLE (refused, reset, closed),
@@ -17,9 +21,13 @@ namespace rms::engine::net {
 class TcpConnection {
  public:
   // Resolves `host` (name or literal) and connects within `timeout`; UNAVAILABLE when it cannot
-  // (refused, unreachable, or no answer within `timeout`).
+  // (refused, unreachable, or no answer within `timeout`). With tls.enabled the TLS handshake
+  // (see TlsClient) completes within the same `timeout`, and every read and write goes through
+  // TLS: UNAVAILABLE naming the certificate problem when the server cannot be verified,
+  // INVALID_ARGUMENT when tls.ca_cert is not PEM.
   static absl::StatusOr<std::unique_ptr<TcpConnection>> Connect(const std::string& host, int port,
-                                                                absl::Duration timeout);
+                                                                absl::Duration timeout,
+                                                                const TlsSettings& tls = {});
   ~TcpConnection();
   TcpConnection(const TcpConnection&) = delete;
   TcpConnection& operator=(const TcpConnection&) = delete;
@@ -36,10 +44,15 @@ class TcpConnection {
   TcpConnection(int fd, int wake_fd, std::string peer);
   // Waits until fd is ready for `events` (POLLIN/POLLOUT), the deadline passes or Cancel().
   absl::Status WaitReady(short events, absl::Time deadline);
+  // Starts TLS on the connected socket and completes the handshake by `deadline`.
+  absl::Status StartTls(const TlsSettings& tls, const std::string& host, absl::Time deadline);
+  absl::Status TlsWriteAll(absl::string_view data, absl::Time deadline);
+  absl::StatusOr<size_t> TlsReadSome(char* out, size_t max, absl::Time deadline);
 
   int fd_;
   int wake_fd_;  // eventfd written by Cancel()
   std::string peer_;
+  std::unique_ptr<TlsClient> tls_;  // set when the connection uses TLS
   std::atomic<bool> cancelled_{false};
 };
 

@@ -18,8 +18,9 @@ RedisClient::RedisClient(std::unique_ptr<net::TcpConnection> connection, Endpoin
 
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Connect(const Endpoint& endpoint,
                                                                   ClientOptions options) {
-  ASSIGN_OR_RETURN(auto connection, net::TcpConnection::Connect(endpoint.host, endpoint.port,
-                                                                options.connect_timeout));
+  ASSIGN_OR_RETURN(auto connection,
+                   net::TcpConnection::Connect(endpoint.host, endpoint.port,
+                                               options.connect_timeout, endpoint.tls));
   std::unique_ptr<RedisClient> client = Adopt(std::move(connection), endpoint, options);
   RETURN_IF_ERROR(client->Authenticate());
   return client;

@@ -15,8 +15,11 @@ namespace rms::engine::redis {
 struct Endpoint {
   std::string host;
   int port = 0;
-  std::string username;          // ACL user, "" = default
-  std::string password;          // "" = none; never logged or put in a status message
+  std::string username;  // ACL user, "" = default
+  std::string password;  // "" = none; never logged or put in a status message
+  // TLS for every connection to this node (our extension); a copy made for another node of the
+  // same instance keeps it, and an empty server_name then checks that node's own host.
+  net::TlsSettings tls;
   std::string Describe() const;  // "host:port" (no credentials)
 };
 
@@ -30,7 +33,8 @@ struct ClientOptions {
 // FAILED_PRECONDITION carrying the server's message.
 class RedisClient {
  public:
-  // Connects and authenticates (AUTH [user] password) when a password is set.
+  // Connects (with TLS when endpoint.tls.enabled) and authenticates (AUTH [user] password) when
+  // a password is set.
   static absl::StatusOr<std::unique_ptr<RedisClient>> Connect(const Endpoint& endpoint,
                                                               ClientOptions options = {});
   // Wraps an established connection to `endpoint` without any I/O, so a caller can keep a

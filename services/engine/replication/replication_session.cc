@@ -27,9 +27,9 @@ absl::StatusOr<std::unique_ptr<ReplicationSession>> ReplicationSession::Open(
 }
 
 absl::Status ReplicationSession::Connect() {
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<net::TcpConnection> connection,
-      net::TcpConnection::Connect(source_.host, source_.port, options_.connect_timeout));
+  ASSIGN_OR_RETURN(std::unique_ptr<net::TcpConnection> connection,
+                   net::TcpConnection::Connect(source_.host, source_.port, options_.connect_timeout,
+                                               source_.tls));
   {
     absl::MutexLock lock(&mutex_);
     if (cancelled_) {

@@ -11,9 +11,11 @@ namespace rms::engine::topology {
 namespace {
 
 absl::StatusOr<std::vector<cluster::SlotRange>> ReadSlots(redis::RedisClient& client,
-                                                          const std::string& host) {
+                                                          const redis::Endpoint& node) {
+  const std::string& host = node.host;
   absl::StatusOr<resp::RespValue> shards = client.Command({"CLUSTER", "SHARDS"});
-  if (shards.ok()) return cluster::ParseClusterShards(*shards, host);
+  // Over TLS the nodes are reached on their TLS ports.
+  if (shards.ok()) return cluster::ParseClusterShards(*shards, host, node.tls.enabled);
   // Before Redis 7.0: "unknown subcommand" (an error reply, FAILED_PRECONDITION).
   if (!absl::IsFailedPrecondition(shards.status())) return shards.status();
   absl::StatusOr<resp::RespValue> slots = client.Command({"CLUSTER", "SLOTS"});
@@ -31,7 +33,7 @@ absl::StatusOr<Topology> Ask(const redis::Endpoint& node, const redis::ClientOpt
   topology.answered = node;
   topology.cluster = absl::StrContains(info->str, "cluster_enabled:1");
   if (!topology.cluster) return topology;
-  absl::StatusOr<std::vector<cluster::SlotRange>> ranges = ReadSlots(**client, node.host);
+  absl::StatusOr<std::vector<cluster::SlotRange>> ranges = ReadSlots(**client, node);
   if (!ranges.ok()) return ranges.status();
   absl::StatusOr<cluster::SlotMap> map = cluster::SlotMap::FromRanges(*ranges);
   if (!map.ok()) return map.status();

@@ -76,15 +76,19 @@ std::string EngineE2eTest::CreateAndConfigureAddrs(
     const std::string& method, const std::string& resume_mode, const std::string& source_addrs,
     const std::string& source_password, const std::string& target_addrs,
     const std::string& target_password, const std::string& bandwidth_mb) {
-  auto created = rest_->Send("POST", P("/migration/instance"), R"({"name":"engine-task"})");
-  EXPECT_EQ(created.status, 200) << created.body;
-  if (created.status != 200) return "";
-  const std::string id = created.json["id"];
   Json body{{"migration_method", method},
             {"resume_mode", resume_mode},
             {"source_instance", {{"addrs", source_addrs}, {"password", source_password}}},
             {"target_instance", {{"addrs", target_addrs}, {"password", target_password}}}};
   if (!bandwidth_mb.empty()) body["bandwidth_limit_mb"] = bandwidth_mb;
+  return CreateAndConfigureBody(body);
+}
+
+std::string EngineE2eTest::CreateAndConfigureBody(const Json& body) {
+  auto created = rest_->Send("POST", P("/migration/instance"), R"({"name":"engine-task"})");
+  EXPECT_EQ(created.status, 200) << created.body;
+  if (created.status != 200) return "";
+  const std::string id = created.json["id"];
   auto configured = rest_->Send("POST", P("/migration/" + id + "/task"), body.dump());
   EXPECT_EQ(configured.status, 200) << configured.body;
   return id;

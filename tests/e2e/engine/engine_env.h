@@ -43,6 +43,9 @@ class EngineE2eTest : public ::testing::Test {
                                       const std::string& target_addrs,
                                       const std::string& target_password,
                                       const std::string& bandwidth_mb = "");
+  // POST /migration/instance, then configure it with `body`; returns the task id ("" after a
+  // test failure).
+  std::string CreateAndConfigureBody(const Json& body);
   // Polls the task until its status is one of `statuses`; returns the task details (or the last
   // details seen, with a test failure, after `timeout`).
   Json WaitForStatus(const std::string& task_id, const std::set<std::string>& statuses,

@@ -19,8 +19,10 @@ using testing::MapEnv;
 ParsedArgs Args(const std::vector<std::string>& args) {
   FlagSpec spec{{"--source", "--source-id", "--source-password-env", "--target", "--target-id",
                  "--target-password-env", "--method", "--resume-mode", "--bandwidth", "--body",
-                 "--mode", "--sample-keys", "--ttl-tolerance"},
-                {}};
+                 "--mode", "--sample-keys", "--ttl-tolerance", "--source-username",
+                 "--source-tls-ca", "--source-tls-server-name", "--target-username",
+                 "--target-tls-ca", "--target-tls-server-name"},
+                {"--source-tls", "--source-tls-insecure", "--target-tls", "--target-tls-insecure"}};
   return ParseArgs(args, spec).value();
 }
 
@@ -35,6 +37,38 @@ TEST(ConfigureBodyTest, FromFlagsWithPasswordsFromTheEnvironment) {
       "resume_mode":"manual","bandwidth_limit_mb":"5",
       "source_instance":{"addrs":"127.0.0.1:6379","password":"s3cret"},
       "target_instance":{"id":"inst-2"}})"));
+}
+
+TEST(ConfigureBodyTest, UserAndTlsFromFlags) {
+  char path[] = "/tmp/rms-ctl-ca.XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::ofstream(path) << "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  std::istringstream in;
+  auto body = ConfigureBody(
+      Args({"--source", "a:1", "--source-password-env", "SRC_PW", "--source-username", "mover",
+            "--source-tls-ca", path, "--source-tls-server-name", "redis.example.com", "--target",
+            "b:1", "--target-tls-insecure", "--method", "full"}),
+      in, MapEnv({{"SRC_PW", "s3cret"}}));
+  std::remove(path);
+  ASSERT_TRUE(body.ok()) << body.status();
+  EXPECT_EQ((*body)["source_instance"], Json::parse(R"({"addrs":"a:1","password":"s3cret",
+      "username":"mover","tls":{"enabled":true,
+      "ca_cert":"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+      "server_name":"redis.example.com"}})"));
+  EXPECT_EQ((*body)["target_instance"],
+            Json::parse(R"({"addrs":"b:1","tls":{"enabled":true,"insecure_skip_verify":true}})"));
+  auto system_store = ConfigureBody(
+      Args({"--source", "a:1", "--target", "b:1", "--target-tls", "--method", "full"}), in,
+      MapEnv({}));
+  ASSERT_TRUE(system_store.ok()) << system_store.status();
+  EXPECT_EQ((*system_store)["target_instance"]["tls"], Json::parse(R"({"enabled":true})"));
+  EXPECT_EQ(ExitCodeOf(ConfigureBody(Args({"--source", "a:1", "--target", "b:1", "--source-tls-ca",
+                                           "/nonexistent/ca.pem", "--method", "full"}),
+                                     in, MapEnv({}))
+                           .status()),
+            2);
 }
 
 TEST(ConfigureBodyTest, ResumeModeDefaultsToAutoWithoutABody) {

@@ -60,6 +60,26 @@ TEST(SlotMapTest, ParsesClusterShardsAndSkipsNodesNotOnline) {
   EXPECT_EQ(map->masters()[map->MasterOf(16383)].port, 7000);
 }
 
+TEST(SlotMapTest, ClusterShardsOverTlsUseTheTlsPort) {
+  RespValue node = ShardNode("a", 7000, "master");
+  node.elements.push_back(Str("tls-port"));
+  node.elements.push_back(Int(17000));
+  RespValue reply =
+      Arr({Arr({Str("slots"), Arr({Int(0), Int(16383)}), Str("nodes"), Arr({node})})});
+  auto plain = ParseClusterShards(reply, "");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ((*plain)[0].master.port, 7000);
+  auto tls = ParseClusterShards(reply, "", /*tls=*/true);
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  EXPECT_EQ((*tls)[0].master.port, 17000);
+  // A node without a TLS port keeps its port.
+  auto without = ParseClusterShards(Arr({Arr({Str("slots"), Arr({Int(0), Int(16383)}), Str("nodes"),
+                                              Arr({ShardNode("a", 7000, "master")})})}),
+                                    "", /*tls=*/true);
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ((*without)[0].master.port, 7000);
+}
+
 TEST(SlotMapTest, UncoveredSlotIsNamed) {
   auto ranges =
       ParseClusterSlots(Arr({Arr({Int(0), Int(99), Arr({Str("127.0.0.1"), Int(7000)})})}), "");
