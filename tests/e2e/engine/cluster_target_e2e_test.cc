@@ -10,6 +10,7 @@
 #include "tests/e2e/engine/cluster_compare.h"
 #include "tests/e2e/engine/online_env.h"
 #include "tests/redis/cluster/cluster_writer_test_support.h"
+#include "tests/support/client_certificates.h"
 #include "tests/support/redis_cluster.h"
 
 namespace rms::e2e {
@@ -221,6 +222,54 @@ TEST_F(ClusterTargetTest, BackupImportPutsEveryKeyOnTheMasterOfItsSlot) {
   Json task = WaitForStatus(id, {"SUCCESS", "MIGRATION_FAILED"}, absl::Seconds(120));
   ASSERT_EQ(task["status"], "SUCCESS") << Logs(id).dump();
   EXPECT_EQ(CompareWithCluster(**source, *cluster, kClusterPassword), "");
+}
+
+// Acceptance (issue 10, 4): a cluster target reached over TLS as an ACL user, given by one node's
+// TLS port: the worker discovers the masters' TLS ports and writes every key there.
+TEST_F(ClusterTargetTest, TlsClusterTargetWithAnAclUserThroughTheWorker) {
+  auto dir = test_support::TempDir::Create("rms-cluster-tls-e2e");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  auto cert = test_support::MakeServerCertificate((*dir)->path(), "cluster");
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  auto source = test_support::RedisServer::Start(
+      ServerOptions("cluster-tls-source", {"repl-diskless-sync-delay 0"}));
+  ASSERT_TRUE(source.ok()) << source.status();
+  test_support::RedisClusterOptions options;
+  options.password = kClusterPassword;  // the default user's, for the checks below
+  options.extra_config = {"user mover on >mover-Pa55 ~* &* +@all"};
+  options.tls_cert_file = cert->cert_file;
+  options.tls_key_file = cert->key_file;
+  options.tls_ca_file = cert->ca_file;
+  auto cluster = test_support::RedisCluster::Start(options);
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  Populate(**source, 3000);
+  FillMixed(**source);
+
+  Json body{
+      {"migration_method", "incremental_migration"},
+      {"resume_mode", "auto"},
+      {"source_instance", {{"addrs", AddrOf(**source)}, {"password", (*source)->password()}}},
+      {"target_instance",
+       {{"addrs", absl::StrCat("127.0.0.1:", (*cluster)->nodes()[1]->tls_port())},
+        {"username", "mover"},
+        {"password", "mover-Pa55"},
+        {"tls", {{"enabled", true}, {"ca_cert", test_support::ReadPemFile(cert->ca_file)}}}}}};
+  const std::string id = CreateAndConfigureBody(body);
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(120))["status"],
+            "INCRMIGEATING")
+      << Logs(id).dump();
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE((*source)->Cli({"INCR", absl::StrCat("counter:", i % 20)}).ok());
+  }
+  EXPECT_EQ(WaitForClusterEqual(**source, **cluster, absl::Seconds(60)), "") << Logs(id).dump();
+  // The worker's applier connections are the ACL user's, one on each master.
+  for (int i = 0; i < 3; ++i) {
+    auto clients = (*cluster)->nodes()[i]->Cli({"CLIENT", "LIST"});
+    ASSERT_TRUE(clients.ok()) << clients.status();
+    EXPECT_NE(clients->find(absl::StrCat("name=rms:", id, ":1 ")), std::string::npos) << *clients;
+    EXPECT_NE(clients->find("user=mover"), std::string::npos) << *clients;
+  }
 }
 
 TEST_F(ClusterTargetTest, SourceKeysOutsideDbZeroFailWithTheDbNamed) {
