@@ -80,11 +80,9 @@ absl::StatusOr<std::unique_ptr<ClusterSide>> ClusterSide::Connect(
   std::unique_ptr<ClusterSide> out(new ClusterSide());
   out->slots_ = *std::move(topology.slots);
   for (const engine::cluster::ClusterNode& master : out->slots_.masters()) {
-    engine::redis::Endpoint endpoint = nodes.front();
-    endpoint.host = master.host;
-    endpoint.port = master.port;
-    ASSIGN_OR_RETURN(std::unique_ptr<engine::redis::RedisClient> client,
-                     engine::redis::RedisClient::Connect(endpoint));
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<engine::redis::RedisClient> client,
+        engine::redis::RedisClient::Connect(engine::topology::NodeEndpoint(nodes.front(), master)));
     out->masters_.push_back(std::move(client));
   }
   return out;

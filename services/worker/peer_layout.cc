@@ -11,14 +11,6 @@ namespace {
 // How long discovery waits for each configured node.
 constexpr absl::Duration kDiscoveryTimeout = absl::Seconds(10);
 
-engine::redis::Endpoint NodeWithCredentials(const engine::cluster::ClusterNode& node,
-                                            const engine::redis::Endpoint& credentials) {
-  engine::redis::Endpoint out = credentials;
-  out.host = node.host;
-  out.port = node.port;
-  return out;
-}
-
 absl::Status StandaloneWithSeveralNodes(absl::string_view role,
                                         const std::vector<engine::redis::Endpoint>& nodes,
                                         const engine::redis::Endpoint& answered) {
@@ -51,7 +43,7 @@ absl::StatusOr<engine::redis::Endpoint> ResolveSourceNode(
         " masters: migrating from a cluster source with several masters is not supported yet "
         "(a Redis Cluster target is)"));
   }
-  return NodeWithCredentials(masters.front(), nodes.front());
+  return engine::topology::NodeEndpoint(nodes.front(), masters.front());
 }
 
 absl::StatusOr<TargetLayout> ResolveTarget(const std::vector<engine::redis::Endpoint>& nodes) {
@@ -65,7 +57,7 @@ absl::StatusOr<TargetLayout> ResolveTarget(const std::vector<engine::redis::Endp
   }
   out.cluster = true;
   for (const engine::cluster::ClusterNode& master : topology.slots->masters()) {
-    out.masters.push_back(NodeWithCredentials(master, nodes.front()));
+    out.masters.push_back(engine::topology::NodeEndpoint(nodes.front(), master));
   }
   return out;
 }

@@ -58,11 +58,8 @@ absl::StatusOr<writer::TargetWriter*> ClusterTargetWriter::WriterFor(
     const cluster::ClusterNode& node) {
   std::unique_ptr<writer::TargetWriter>& slot = writers_[node.Address()];
   if (slot == nullptr) {
-    redis::Endpoint endpoint = credentials_;
-    endpoint.host = node.host;
-    endpoint.port = node.port;
-    absl::StatusOr<std::unique_ptr<writer::TargetWriter>> connected =
-        writer::TargetWriter::Connect(endpoint, options_, client_options_);
+    absl::StatusOr<std::unique_ptr<writer::TargetWriter>> connected = writer::TargetWriter::Connect(
+        topology::NodeEndpoint(credentials_, node), options_, client_options_);
     if (!connected.ok()) {
       writers_.erase(node.Address());
       return connected.status();

@@ -60,4 +60,11 @@ absl::StatusOr<Topology> DiscoverTopology(const std::vector<redis::Endpoint>& no
       absl::StrCat("no node of the instance answered (", absl::StrJoin(failures, "; "), ")"));
 }
 
+redis::Endpoint NodeEndpoint(const redis::Endpoint& credentials, const cluster::ClusterNode& node) {
+  redis::Endpoint out = credentials;
+  out.host = node.host;
+  out.port = node.port;
+  return out;
+}
+
 }  // namespace rms::engine::topology

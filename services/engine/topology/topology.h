@@ -25,4 +25,8 @@ struct Topology {
 absl::StatusOr<Topology> DiscoverTopology(const std::vector<redis::Endpoint>& nodes,
                                           redis::ClientOptions options = {});
 
+// `node` of a discovered cluster with the credentials and TLS settings of `credentials` (one
+// instance, one user and password; an empty TLS server name checks each node's own host).
+redis::Endpoint NodeEndpoint(const redis::Endpoint& credentials, const cluster::ClusterNode& node);
+
 }  // namespace rms::engine::topology
