@@ -3,14 +3,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/worker/import_job.h"
-#include "services/worker/online_migration_job.h"
+#include "services/worker/online_task_job.h"
 
 namespace rms::worker {
 
 JobFactory MakeJobFactory(storage::WorkerStore& store, const crypto::SecretBox& secrets,
                           std::string import_dir, EngineLimits limits) {
-  return [&store, &secrets, import_dir, limits](const storage::TaskRecord& task)
-             -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
+  return [&store, &secrets, import_dir, limits](
+             const storage::TaskRecord& task) -> absl::StatusOr<std::unique_ptr<MigrationJob>> {
     absl::StatusOr<task_config::TaskConfig> config =
         task_config::TaskConfigFromJson(task.config_json);
     if (!config.ok()) return absl::InvalidArgumentError("the task's stored config is unreadable");
@@ -20,8 +20,7 @@ JobFactory MakeJobFactory(storage::WorkerStore& store, const crypto::SecretBox& 
                                          absl::StrCat(import_dir, "/", task.project_id), secrets);
     }
     if (task.kind == "online_migration") {
-      return std::make_unique<OnlineMigrationJob>(task, *std::move(config), store, secrets,
-                                                  limits);
+      return std::make_unique<OnlineTaskJob>(task, *std::move(config), store, secrets, limits);
     }
     return absl::InvalidArgumentError(absl::StrCat("unknown task kind '", task.kind, "'"));
   };

@@ -19,12 +19,22 @@ void OnlineJobStats::StartProbes(const engine::redis::Endpoint& source,
                                  bool incremental) {
   absl::MutexLock lock(&mu_);
   source_probe_ = std::make_unique<DbSizeProbe>(std::vector<engine::redis::Endpoint>{source});
-  target_probe_ = std::make_unique<DbSizeProbe>(target_masters);
+  target_probe_ = target_masters.empty() ? nullptr : std::make_unique<DbSizeProbe>(target_masters);
   if (incremental) offset_probe_ = std::make_unique<SourceOffsetProbe>(source);
 }
 
 std::string OnlineJobStats::Render(std::optional<absl::Duration> throttled) const {
   absl::MutexLock lock(&mu_);
+  SampleLocked(throttled);
+  return renderer_.Render(progress_, /*migrating=*/true);
+}
+
+void OnlineJobStats::Sample(std::optional<absl::Duration> throttled) const {
+  absl::MutexLock lock(&mu_);
+  SampleLocked(throttled);
+}
+
+void OnlineJobStats::SampleLocked(std::optional<absl::Duration> throttled) const {
   const bool final_sample = finished_.exchange(false);
   if (source_probe_) progress_.source_dbsize = source_probe_->Get(final_sample);
   if (target_probe_) progress_.target_dbsize = target_probe_->Get(final_sample);
@@ -38,7 +48,6 @@ std::string OnlineJobStats::Render(std::optional<absl::Duration> throttled) cons
     WarnNearBufferLimit();
   }
   if (throttled) progress_.throttled_ms = absl::ToInt64Milliseconds(*throttled);
-  return renderer_.Render(progress_, /*migrating=*/true);
 }
 
 void OnlineJobStats::WarnNearBufferLimit() const {

@@ -26,7 +26,7 @@ class OnlineJobStats {
                  JobProgress& progress);
 
   // Starts probing the key counts of the source and of the target (summed over a cluster's
-  // masters) and, for incremental tasks, the source's offset.
+  // masters; none when `target_masters` is empty) and, for incremental tasks, the source's offset.
   void StartProbes(const engine::redis::Endpoint& source,
                    const std::vector<engine::redis::Endpoint>& target_masters, bool incremental);
   // The job ended: the next rendering forces fresh probe samples (the final numbers).
@@ -34,11 +34,15 @@ class OnlineJobStats {
   // The stats JSON; `throttled` is the time spent waiting for bandwidth_limit_mb, if throttled.
   // Any thread; probes run on the caller's thread.
   std::string Render(std::optional<absl::Duration> throttled) const;
+  // Render's sampling without the rendering: the probes' numbers (and `throttled`) into progress.
+  void Sample(std::optional<absl::Duration> throttled) const;
 
  private:
   // Logs SOURCE_BUFFER_NEAR_LIMIT (at most every 5 minutes) when the source holds more of the
   // stream for this link than ReplicaBufferLimit::WarnAt().
   void WarnNearBufferLimit() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SampleLocked(std::optional<absl::Duration> throttled) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string task_id_;
   const int64_t epoch_;

@@ -22,20 +22,26 @@ bool IsIncremental(const task_config::TaskConfig& config) {
 
 OnlineMigrationJob::OnlineMigrationJob(const storage::TaskRecord& task,
                                        task_config::TaskConfig config, storage::WorkerStore& store,
-                                       const crypto::SecretBox& secrets, EngineLimits limits)
+                                       const crypto::SecretBox& secrets, EngineLimits limits,
+                                       std::optional<ShardRole> shard)
     : task_(task),
       config_(std::move(config)),
       store_(store),
       secrets_(secrets),
       limits_(limits),
+      shard_(std::move(shard)),
       status_(task.status),
-      resync_policy_(config_.full_resync_policy, task, store),
+      own_resync_policy_(config_.full_resync_policy, task, store),
+      resync_policy_(shard_ && shard_->resync_policy != nullptr ? *shard_->resync_policy
+                                                                : own_resync_policy_),
       manual_(config_.resume_mode == "manual"),
       stats_(task, store, progress_) {
   live_bandwidth_ = config_.bandwidth_limit_mb;
 }
 
 absl::Status OnlineMigrationJob::Fail(absl::string_view phase, absl::Status status) {
+  // A failure that already says what it is (SOURCE_SLOT_MOVED...) keeps its code.
+  if (status.GetPayload(kFailureCodePayload).has_value()) return status;
   const std::string code = FailureCode(phase, status);
   return WithFailureCode(std::move(status), code);
 }
@@ -49,6 +55,21 @@ void OnlineMigrationJob::OnTaskRow(const storage::TaskRecord& row) {
   live_bandwidth_ = config->bandwidth_limit_mb;
   if (bucket_) bucket_->SetRate(BandwidthBytesPerSecond(live_bandwidth_));
   LogInfo(absl::StrCat("task ", task_.id, ": bandwidth limit now '", live_bandwidth_, "' MB/s"));
+}
+
+const std::string& OnlineMigrationJob::checkpoint_key() const {
+  return shard_ ? shard_->shard.slots : config_.source->addrs;
+}
+
+engine::replication::ByteThrottle* OnlineMigrationJob::throttle() {
+  if (shard_ && shard_->bucket != nullptr) return shard_->bucket;
+  absl::MutexLock lock(&live_mu_);
+  return bucket_.get();
+}
+
+std::string OnlineMigrationJob::source_address() const {
+  absl::MutexLock lock(&live_mu_);
+  return source_address_;
 }
 
 std::string OnlineMigrationJob::StatsJson() const {
@@ -81,7 +102,8 @@ void OnlineMigrationJob::ResetWriter() {
 
 absl::Status OnlineMigrationJob::ResolvePeersOnce() {
   if (peers_resolved_) return absl::OkStatus();
-  absl::StatusOr<engine::redis::Endpoint> source = ResolveSourceNode(source_nodes_);
+  absl::StatusOr<engine::redis::Endpoint> source =
+      shard_ ? FindShardMaster(source_nodes_, shard_->shard) : ResolveSourceNode(source_nodes_);
   if (!source.ok()) return Fail("source", source.status());
   absl::StatusOr<std::vector<engine::redis::Endpoint>> target_nodes =
       ToEngineEndpoints(*config_.target, secrets_, "target");
@@ -91,7 +113,14 @@ absl::Status OnlineMigrationJob::ResolvePeersOnce() {
   source_ = *std::move(source);
   target_ = *std::move(target);
   peers_resolved_ = true;
-  stats_.StartProbes(source_, target_.masters, IsIncremental(config_));
+  {
+    absl::MutexLock lock(&live_mu_);
+    source_address_ = source_.Describe();
+  }
+  const bool probe_target = !shard_ || shard_->probe_target;
+  stats_.StartProbes(source_,
+                     probe_target ? target_.masters : std::vector<engine::redis::Endpoint>{},
+                     IsIncremental(config_));
   if (target_.cluster) {
     LogInfo(absl::StrCat("task ", task_.id, ": the target is a Redis Cluster with ",
                          target_.masters.size(), " masters"));
@@ -106,17 +135,19 @@ absl::Status OnlineMigrationJob::EnsureClusterWriter(const JobReporter& reporter
   // note the position an older owner left (the writer calls this on its own thread only).
   master_handovers_.clear();
   options.on_connect = [this](engine::redis::RedisClient& client) -> absl::Status {
-    absl::StatusOr<std::optional<Handover>> fenced =
-        FenceTarget(client, task_.id, task_.lease_epoch);
+    absl::StatusOr<std::vector<Handover>> fenced = FenceTarget(client, task_.id, task_.lease_epoch);
     if (!fenced.ok()) return fenced.status();
-    if (*fenced) master_handovers_.push_back(**fenced);
+    master_handovers_.insert(master_handovers_.end(), fenced->begin(), fenced->end());
     return absl::OkStatus();
   };
   auto writer = engine::cluster_writer::ClusterTargetWriter::Connect(target_.nodes, options);
   if (!writer.ok()) return Fail("target", writer.status());
-  // Every master an older owner handed over on holds the same exact position; masters connected
-  // later (after a MOVED) come after the resume point is chosen.
-  if (!master_handovers_.empty()) TakeHandover(master_handovers_.front(), reporter);
+  // Every master an older owner handed over on holds the same exact position (per replication
+  // history); masters connected later (after a MOVED) come after the resume point is chosen.
+  for (const Handover& handover : master_handovers_) TakeHandover(handover, reporter);
+  if (shard_) {
+    for (const Handover& handover : shard_->handovers) TakeHandover(handover, reporter);
+  }
   master_handovers_.clear();
   cluster_writer_ = writer->get();
   writer_ = *std::move(writer);
@@ -131,10 +162,13 @@ absl::Status OnlineMigrationJob::EnsureWriter(const JobReporter& reporter) {
   // Before the first write: name the connection and cut off older owners of the task.
   absl::StatusOr<engine::redis::RedisClient*> connection = (*writer)->LendConnection();
   if (!connection.ok()) return Fail("target", connection.status());
-  absl::StatusOr<std::optional<Handover>> fenced =
+  absl::StatusOr<std::vector<Handover>> fenced =
       FenceTarget(**connection, task_.id, task_.lease_epoch);
   if (!fenced.ok()) return Fail("target", fenced.status());
-  if (*fenced) TakeHandover(**fenced, reporter);
+  for (const Handover& handover : *fenced) TakeHandover(handover, reporter);
+  if (shard_) {
+    for (const Handover& handover : shard_->handovers) TakeHandover(handover, reporter);
+  }
   node_writer_ = writer->get();
   writer_ = *std::move(writer);
   return absl::OkStatus();
@@ -150,7 +184,7 @@ void OnlineMigrationJob::TakeHandover(const Handover& handover, const JobReporte
                             ") lost its lease after the target acknowledged offset ",
                             handover.offset, "; its last stored checkpoint was ", resume_.applied,
                             ": resuming after ", handover.offset));
-  storage::Checkpoint position = resume_.ToCheckpoint(config_.source->addrs, task_.lease_epoch);
+  storage::Checkpoint position = resume_.ToCheckpoint(checkpoint_key(), task_.lease_epoch);
   position.offset = handover.offset;
   position.db = handover.db;
   position.skip_offsets.erase(
@@ -184,13 +218,13 @@ absl::Status OnlineMigrationJob::Run(TaskContext& context, const JobReporter& re
   auto source = ToEngineEndpoints(*config_.source, secrets_, "source");
   if (!source.ok()) return Fail("source", source.status());
   source_nodes_ = *std::move(source);
-  {
+  if (!shard_) {
     absl::MutexLock lock(&live_mu_);
     bucket_ = std::make_unique<TokenBucket>(context, BandwidthBytesPerSecond(live_bandwidth_));
   }
   // Resume from the checkpoint of this source when there is one (restart, takeover).
   if (IsIncremental(config_)) {
-    if (auto point = LoadResumePoint(store_, task_.id, config_.source->addrs)) {
+    if (auto point = LoadResumePoint(store_, task_.id, checkpoint_key())) {
       resume_ = *std::move(point);
       progress_.snapshot_done = true;
     }

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/synchronization/mutex.h"
@@ -26,6 +27,8 @@
 #include "services/worker/peer_layout.h"
 #include "services/worker/reconnect_policy.h"
 #include "services/worker/resume_point.h"
+#include "services/worker/shard_role.h"
+#include "services/worker/shard_slot_guard.h"
 #include "services/worker/target_fence.h"
 #include "services/worker/token_bucket.h"
 #include "storage/worker_store.h"
@@ -35,14 +38,24 @@ namespace rms::worker {
 class OnlineMigrationJob final : public MigrationJob {
  public:
   // `task` is the claimed row (id, status, lease epoch); the store and box outlive the job.
+  // With `shard`, the job replicates that master of a cluster source (ShardedSourceJob runs one
+  // per master): it follows the shard's master after a failover, keeps its checkpoint under the
+  // shard's slots, fails when a key of another slot arrives, and a full resync deletes only the
+  // shard's keys on the target.
   OnlineMigrationJob(const storage::TaskRecord& task, task_config::TaskConfig config,
                      storage::WorkerStore& store, const crypto::SecretBox& secrets,
-                     EngineLimits limits = {});
+                     EngineLimits limits = {}, std::optional<ShardRole> shard = std::nullopt);
 
   absl::Status Run(TaskContext& context, const JobReporter& reporter) override;
   std::string StatsJson() const override;
   // Live settings from the renewed task row (bandwidth_limit_mb, resume_mode); any thread.
   void OnTaskRow(const storage::TaskRecord& row) override;
+
+  // For a ShardedSourceJob: the counters (any thread), a fresh stats sample into them (the stats
+  // thread), and the master replicated now ("host:port"; any thread).
+  const JobProgress& progress() const { return progress_; }
+  void SampleStats() const { stats_.Sample(std::nullopt); }
+  std::string source_address() const;
 
  private:
   // One connection to the source: PSYNC, snapshot if needed, then the stream until it breaks.
@@ -51,7 +64,14 @@ class OnlineMigrationJob final : public MigrationJob {
                                 TaskContext& context, const JobReporter& reporter);
   // Before a snapshot: a full resync flushes the target if the policy allows it; the task's
   // first sync measures (and stores) whether the target held keys.
-  absl::Status PrepareTargetForSnapshot(const JobReporter& reporter);
+  absl::Status PrepareTargetForSnapshot(const JobReporter& reporter, TaskContext& context);
+  // A shard's full resync: deletes the shard's keys on the target instead of FLUSHALL.
+  absl::Status DeleteShardKeysOnTarget(const JobReporter& reporter, TaskContext& context);
+  // A shard: the master that owns its slots now (a failover moves it), and the slot guard.
+  absl::Status FollowShardMaster(const JobReporter& reporter);
+  // The checkpoint key: the configured addrs, or a shard's slots.
+  const std::string& checkpoint_key() const;
+  engine::replication::ByteThrottle* throttle();
   absl::Status StreamChanges(engine::replication::ReplicationSession& session,
                              TaskContext& context);
   // StreamChanges into a Redis Cluster target (stream_to_cluster.cc).
@@ -88,8 +108,10 @@ class OnlineMigrationJob final : public MigrationJob {
   storage::WorkerStore& store_;
   const crypto::SecretBox& secrets_;
   EngineLimits limits_;
+  const std::optional<ShardRole> shard_;
   std::vector<engine::redis::Endpoint> source_nodes_;  // as configured
   engine::redis::Endpoint source_;                     // the node replicated from
+  std::optional<ShardSlotGuard> slot_guard_;           // a shard's, once loaded
   TargetLayout target_;
   bool peers_resolved_ = false;
   std::unique_ptr<engine::writer::TargetSink> writer_;
@@ -100,11 +122,13 @@ class OnlineMigrationJob final : public MigrationJob {
   mutable absl::Mutex live_mu_;  // settings changed while running (OnTaskRow)
   std::unique_ptr<TokenBucket> bucket_ ABSL_GUARDED_BY(live_mu_);
   std::string live_bandwidth_ ABSL_GUARDED_BY(live_mu_);
+  std::string source_address_ ABSL_GUARDED_BY(live_mu_);
   task_model::TaskStatus status_;  // the task's status as this job last set it
   ResumePoint resume_;
-  FullResyncPolicy resync_policy_;
-  bool streamed_ = false;       // the last session reached the stream (resets the back-off)
-  bool source_fenced_ = false;  // FenceSourceOnce ran
+  FullResyncPolicy own_resync_policy_;
+  FullResyncPolicy& resync_policy_;  // own_resync_policy_, or the shards' shared one
+  bool streamed_ = false;            // the last session reached the stream (resets the back-off)
+  bool source_fenced_ = false;       // FenceSourceOnce ran
   std::atomic<bool> manual_{false};
   JobProgress progress_;  // atomics; the stats thread fills the db sizes
   OnlineJobStats stats_;

@@ -19,7 +19,9 @@ absl::Status StandaloneWithSeveralNodes(absl::string_view role,
       " is a standalone server, not a Redis Cluster node: give one node for a standalone ", role));
 }
 
-absl::StatusOr<engine::topology::Topology> Discover(
+}  // namespace
+
+absl::StatusOr<engine::topology::Topology> DiscoverPeer(
     const std::vector<engine::redis::Endpoint>& nodes) {
   engine::redis::ClientOptions options;
   options.connect_timeout = kDiscoveryTimeout;
@@ -27,11 +29,9 @@ absl::StatusOr<engine::topology::Topology> Discover(
   return engine::topology::DiscoverTopology(nodes, options);
 }
 
-}  // namespace
-
 absl::StatusOr<engine::redis::Endpoint> ResolveSourceNode(
     const std::vector<engine::redis::Endpoint>& nodes) {
-  ASSIGN_OR_RETURN(engine::topology::Topology topology, Discover(nodes));
+  ASSIGN_OR_RETURN(engine::topology::Topology topology, DiscoverPeer(nodes));
   if (!topology.cluster) {
     if (nodes.size() > 1) return StandaloneWithSeveralNodes("source", nodes, topology.answered);
     return nodes.front();
@@ -47,7 +47,7 @@ absl::StatusOr<engine::redis::Endpoint> ResolveSourceNode(
 }
 
 absl::StatusOr<TargetLayout> ResolveTarget(const std::vector<engine::redis::Endpoint>& nodes) {
-  ASSIGN_OR_RETURN(engine::topology::Topology topology, Discover(nodes));
+  ASSIGN_OR_RETURN(engine::topology::Topology topology, DiscoverPeer(nodes));
   TargetLayout out;
   out.nodes = nodes;
   if (!topology.cluster) {

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/engine/redis/redis_client.h"
+#include "services/engine/topology/topology.h"
 
 namespace rms::worker {
 
@@ -17,6 +18,10 @@ struct TargetLayout {
   // The node itself, or the cluster's masters when it was asked (for key counts).
   std::vector<engine::redis::Endpoint> masters;
 };
+
+// DiscoverTopology with the worker's timeouts (10 s per node).
+absl::StatusOr<engine::topology::Topology> DiscoverPeer(
+    const std::vector<engine::redis::Endpoint>& nodes);
 
 // The node to replicate from: a standalone server, or the only master of a one-master cluster.
 // INVALID_ARGUMENT for a cluster with several masters (a cluster source is not supported yet:

@@ -21,7 +21,7 @@ absl::Status OnlineMigrationJob::StreamChanges(engine::replication::ReplicationS
         return store_.WriteCheckpoint(task_.id, task_.lease_epoch, checkpoint);
       },
       kCheckpointInterval);
-  const storage::Checkpoint start = resume_.ToCheckpoint(config_.source->addrs, task_.lease_epoch);
+  const storage::Checkpoint start = resume_.ToCheckpoint(checkpoint_key(), task_.lease_epoch);
   StreamForwarder forwarder(session, pipeline, checkpoints, progress_, start,
                             TransactionLimits{limits_.max_transaction_bytes, limits_.budget});
   absl::Status status;

@@ -17,7 +17,7 @@ absl::Status OnlineMigrationJob::StreamChangesToCluster(
         return store_.WriteCheckpoint(task_.id, task_.lease_epoch, checkpoint);
       },
       kCheckpointInterval);
-  const storage::Checkpoint start = resume_.ToCheckpoint(config_.source->addrs, task_.lease_epoch);
+  const storage::Checkpoint start = resume_.ToCheckpoint(checkpoint_key(), task_.lease_epoch);
   ClusterStreamForwarder forwarder(session, *cluster_writer_, checkpoints, progress_, start);
   absl::Status status;
   {

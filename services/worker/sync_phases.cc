@@ -5,6 +5,7 @@
 #include "services/common/status_macros.h"
 #include "services/worker/dbsize_probe.h"
 #include "services/worker/online_migration_job.h"
+#include "services/worker/shard_keys_delete.h"
 #include "services/worker/snapshot_copy.h"
 #include "services/worker/target_fence.h"
 
@@ -14,13 +15,16 @@ using engine::replication::ReplicationSession;
 
 absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporter& reporter) {
   if (absl::Status s = ResolvePeersOnce(); !s.ok()) return s;
+  if (absl::Status s = FollowShardMaster(reporter); !s.ok()) return s;
   if (absl::Status s = EnsureWriter(reporter); !s.ok()) return s;
   if (absl::Status s = FenceSourceOnce(); !s.ok()) return s;
   engine::replication::SessionOptions options;
   options.client_name = ApplierClientName(task_.id, task_.lease_epoch);
-  {
-    absl::MutexLock lock(&live_mu_);
-    options.throttle = bucket_.get();
+  options.throttle = throttle();
+  if (slot_guard_) {
+    options.command_check = [this](absl::Span<const absl::string_view> args) {
+      return slot_guard_->Check(args);
+    };
   }
   options.max_command_bytes = limits_.max_command_bytes;
   options.memory_budget = limits_.budget;
@@ -50,16 +54,65 @@ absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporte
   return status;
 }
 
-absl::Status OnlineMigrationJob::PrepareTargetForSnapshot(const JobReporter& reporter) {
+absl::Status OnlineMigrationJob::FollowShardMaster(const JobReporter& reporter) {
+  if (!shard_) return absl::OkStatus();
+  // The first run resolved it just now; later runs (after a lost link) ask the cluster again.
+  if (slot_guard_) {
+    absl::StatusOr<engine::redis::Endpoint> master = FindShardMaster(source_nodes_, shard_->shard);
+    if (!master.ok()) return Fail("source", master.status());
+    if (master->Describe() != source_.Describe()) {
+      reporter.log("warning", "SOURCE_FAILOVER",
+                   absl::StrCat("the shard's master moved from ", source_.Describe(), " to ",
+                                master->Describe(), " (a failover): continuing there after offset ",
+                                resume_.applied));
+      source_ = *std::move(master);
+      source_fenced_ = false;
+      {
+        absl::MutexLock lock(&live_mu_);
+        source_address_ = source_.Describe();
+      }
+      stats_.StartProbes(
+          source_, shard_->probe_target ? target_.masters : std::vector<engine::redis::Endpoint>{},
+          config_.migration_method == "incremental_migration");
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::unique_ptr<engine::redis::RedisClient>> client =
+      engine::redis::RedisClient::Connect(source_);
+  if (!client.ok()) return Fail("source", client.status());
+  absl::StatusOr<ShardSlotGuard> guard = ShardSlotGuard::Load(**client, shard_->shard);
+  if (!guard.ok()) return Fail("source", guard.status());
+  slot_guard_ = *std::move(guard);
+  return absl::OkStatus();
+}
+
+absl::Status OnlineMigrationJob::DeleteShardKeysOnTarget(const JobReporter& reporter,
+                                                         TaskContext& context) {
+  reporter.log("warning", "FULL_RESYNC",
+               absl::StrCat("the source cannot continue after offset ", resume_.applied,
+                            " (its backlog no longer holds it): deleting this shard's keys on "
+                            "the target and copying a new snapshot"));
+  absl::StatusOr<uint64_t> deleted = DeleteShardKeys(target_.masters, shard_->shard.owned, context);
+  if (!deleted.ok())
+    return context.cancelled() ? context.reason() : Fail("target", deleted.status());
+  LogInfo(absl::StrCat("task ", task_.id, ": deleted ", *deleted, " keys of shard ",
+                       shard_->shard.slots, " on the target before its new snapshot"));
+  ++progress_.full_resyncs;
+  return absl::OkStatus();
+}
+
+absl::Status OnlineMigrationJob::PrepareTargetForSnapshot(const JobReporter& reporter,
+                                                          TaskContext& context) {
   if (resume_.synced_once) {
     RETURN_IF_ERROR(resync_policy_.AllowFlush(resume_.applied));
+    if (shard_) return DeleteShardKeysOnTarget(reporter, context);
     reporter.log("warning", "FULL_RESYNC",
                  absl::StrCat("the source cannot continue after offset ", resume_.applied,
                               " (its backlog no longer holds it): flushing the target and "
                               "copying a new snapshot"));
     if (absl::Status s = writer_->ApplyCommand({"FLUSHALL"}); !s.ok()) return Fail("target", s);
     ++progress_.full_resyncs;
-  } else if (!resync_policy_.first_sync_recorded()) {
+  } else if (!shard_ && !resync_policy_.first_sync_recorded()) {  // a shard's parent did it
     const bool empty = DbSizeProbe(target_.masters).Get(/*force=*/true) == 0;
     if (absl::Status s = resync_policy_.RecordFirstSync(empty); !s.ok()) {
       LogWarning(absl::StrCat("task ", task_.id,
@@ -73,7 +126,7 @@ absl::Status OnlineMigrationJob::PrepareTargetForSnapshot(const JobReporter& rep
 
 absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session, TaskContext& context,
                                                   const JobReporter& reporter) {
-  RETURN_IF_ERROR(PrepareTargetForSnapshot(reporter));
+  RETURN_IF_ERROR(PrepareTargetForSnapshot(reporter, context));
   absl::Status moved = MoveTo(
       reporter, task_model::TaskStatus::kFullMigrating, "FULL_SYNC_STARTED",
       absl::StrCat("copying the snapshot of ", source_.Describe(), " to ",
@@ -100,7 +153,7 @@ absl::Status OnlineMigrationJob::Checkpoint(ReplicationSession& session) {
   progress_.applied_offset = resume_.applied;
   progress_.read_offset = session.read_offset();
   return store_.WriteCheckpoint(task_.id, task_.lease_epoch,
-                                resume_.ToCheckpoint(config_.source->addrs, task_.lease_epoch));
+                                resume_.ToCheckpoint(checkpoint_key(), task_.lease_epoch));
 }
 
 }  // namespace rms::worker

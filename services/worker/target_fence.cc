@@ -1,6 +1,7 @@
 // TargetFence: CLIENT SETNAME, CLIENT LIST parsing, handovers and CLIENT KILL ID of older appliers.
 #include "services/worker/target_fence.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -81,7 +82,7 @@ ApplierConnections FindApplierConnections(absl::string_view client_list, absl::s
   ApplierConnections found;
   const std::string prefix = absl::StrCat("rms:", task_id, ":");
   int64_t newest_older = 0;
-  std::optional<Handover> newest_handover;
+  std::vector<Handover> handovers;
   for (absl::string_view line :
        absl::StrSplit(client_list, absl::ByAnyChar("\r\n"), absl::SkipEmpty())) {
     absl::string_view name = Field(line, "name");
@@ -97,12 +98,17 @@ ApplierConnections FindApplierConnections(absl::string_view client_list, absl::s
     found.older_ids.push_back(id);
     if (!handover) found.unsettled_ids.push_back(id);
     newest_older = std::max(newest_older, their_epoch);
-    if (handover && (!newest_handover || handover->epoch > newest_handover->epoch)) {
-      newest_handover = std::move(handover);
-    }
+    if (handover) handovers.push_back(*std::move(handover));
   }
-  // Only the newest older owner's position counts: an even newer one may have applied more.
-  if (newest_handover && newest_handover->epoch == newest_older) found.handover = newest_handover;
+  // Only the newest older owner's positions count: an even newer one may have applied more.
+  for (Handover& handover : handovers) {
+    if (handover.epoch != newest_older) continue;
+    const bool seen =
+        std::any_of(found.handovers.begin(), found.handovers.end(), [&](const Handover& other) {
+          return other.replid == handover.replid && other.offset == handover.offset;
+        });
+    if (!seen) found.handovers.push_back(std::move(handover));
+  }
   return found;
 }
 
@@ -112,9 +118,9 @@ absl::Status FenceSource(engine::redis::RedisClient& client, absl::string_view t
   return CloseOlder(client, found.older_ids, task_id, epoch, "replication link on the source");
 }
 
-absl::StatusOr<std::optional<Handover>> FenceTarget(engine::redis::RedisClient& client,
-                                                    absl::string_view task_id, int64_t epoch,
-                                                    absl::Duration settle_wait) {
+absl::StatusOr<std::vector<Handover>> FenceTarget(engine::redis::RedisClient& client,
+                                                  absl::string_view task_id, int64_t epoch,
+                                                  absl::Duration settle_wait) {
   RETURN_IF_ERROR(
       client.Command({"CLIENT", "SETNAME", ApplierClientName(task_id, epoch)}).status());
   ASSIGN_OR_RETURN(ApplierConnections found, ListAppliers(client, task_id, epoch));
@@ -126,7 +132,7 @@ absl::StatusOr<std::optional<Handover>> FenceTarget(engine::redis::RedisClient& 
     ASSIGN_OR_RETURN(found, ListAppliers(client, task_id, epoch));
   }
   RETURN_IF_ERROR(CloseOlder(client, found.older_ids, task_id, epoch, "target connection"));
-  return found.handover;
+  return found.handovers;
 }
 
 }  // namespace rms::worker

@@ -35,8 +35,10 @@ std::string HandoverClientName(absl::string_view task_id, const Handover& handov
 struct ApplierConnections {
   std::vector<int64_t> older_ids;      // CLIENT ids of epochs below the given one
   std::vector<int64_t> unsettled_ids;  // those of them without a handover name (still applying?)
-  std::optional<Handover> handover;    // the newest older epoch's handover, if it left one
-  int64_t newest_epoch = 0;            // the highest epoch seen (0: none)
+  // The newest older epoch's handovers, if it left any (one per replication history: a cluster
+  // source's shards each leave their own).
+  std::vector<Handover> handovers;
+  int64_t newest_epoch = 0;  // the highest epoch seen (0: none)
 };
 ApplierConnections FindApplierConnections(absl::string_view client_list, absl::string_view task_id,
                                           int64_t epoch);
@@ -44,12 +46,12 @@ ApplierConnections FindApplierConnections(absl::string_view client_list, absl::s
 // Before an applier's first write on `client` (a new connection to the target): names it, waits
 // up to `settle_wait` for older owners' connections to either leave a handover or close, then
 // closes (CLIENT KILL ID) every connection of an older epoch of the same task, so a former owner
-// that still writes is cut off. Returns the handover of the newest older owner, if it left one.
+// that still writes is cut off. Returns the handovers of the newest older owner, if it left any.
 // ABORTED when a newer epoch's connection exists (this applier lost the task); the errors of
 // RedisClient otherwise.
-absl::StatusOr<std::optional<Handover>> FenceTarget(engine::redis::RedisClient& client,
-                                                    absl::string_view task_id, int64_t epoch,
-                                                    absl::Duration settle_wait = absl::Seconds(5));
+absl::StatusOr<std::vector<Handover>> FenceTarget(engine::redis::RedisClient& client,
+                                                  absl::string_view task_id, int64_t epoch,
+                                                  absl::Duration settle_wait = absl::Seconds(5));
 
 // The same fence on the source, best effort: closes the replication links (named
 // ApplierClientName by the handshake) of older epochs of the task, so a former owner that hangs

@@ -96,6 +96,12 @@ absl::StatusOr<RawReplicatedCommand> ReplicationSession::NextRawCommand(absl::Ti
   }
   absl::StatusOr<RawReplicatedCommand> command = stream_.NextRaw(deadline);
   if (!command.ok() && !absl::IsDeadlineExceeded(command.status())) broken_ = command.status();
+  if (command.ok() && options_.command_check) {
+    if (absl::Status checked = options_.command_check(command->args); !checked.ok()) {
+      broken_ = checked;
+      return checked;
+    }
+  }
   return command;
 }
 

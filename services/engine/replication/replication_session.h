@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
@@ -10,19 +11,19 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/engine/io/byte_source.h"
+#include "services/engine/io/memory_budget.h"
 #include "services/engine/net/tcp_connection.h"
 #include "services/engine/redis/redis_client.h"
 #include "services/engine/replication/byte_throttle.h"
 #include "services/engine/replication/command_stream.h"
 #include "services/engine/replication/psync_handshake.h"
-#include "services/engine/io/memory_budget.h"
 #include "services/engine/replication/replication_link.h"
 #include "services/engine/replication/snapshot_source.h"
 
 namespace rms::engine::replication {
 
 struct SessionOptions {
-  int listening_port = 0;  // announced with REPLCONF listening-port (the source's INFO shows it)
+  int listening_port = 0;   // announced with REPLCONF listening-port (the source's INFO shows it)
   std::string client_name;  // the link's CLIENT SETNAME on the source ("" = none)
   absl::Duration connect_timeout = absl::Seconds(5);
   // Longest silence tolerated during the handshake and the snapshot (the source sends "\n"
@@ -39,6 +40,9 @@ struct SessionOptions {
   // limit; its arguments are also capped at proto-max-bulk-len, 512 MiB).
   size_t max_command_bytes = size_t{1} << 30;
   io::MemoryBudget* memory_budget = nullptr;  // not owned; the link's buffer is claimed from it
+  // Called with each streamed command's arguments before NextRawCommand() returns it; an error
+  // breaks the session with that error (the command is not returned). Null = no check.
+  std::function<absl::Status(absl::Span<const absl::string_view> args)> command_check;
 };
 
 // Phases, in order: Start() (connect, AUTH, REPLCONF, PSYNC) -> after +FULLRESYNC, snapshot()

@@ -1,7 +1,7 @@
 // Engine e2e: migrations from a standalone source into a 3-master Redis Cluster target: the
 // snapshot and the stream land on the master owning each key's slot, a killed replication link
-// resumes by partial resync, counters end exact, keys outside db 0 and a cluster source with
-// several masters fail with a clear error.
+// resumes by partial resync, counters end exact, keys outside db 0 fail with a clear error; and a
+// cluster source with several masters copied master by master.
 #include <filesystem>
 #include <iostream>
 
@@ -288,23 +288,31 @@ TEST_F(ClusterTargetTest, SourceKeysOutsideDbZeroFailWithTheDbNamed) {
   EXPECT_NE(logs.find("db 2"), std::string::npos) << logs;
 }
 
-TEST_F(ClusterTargetTest, ASourceClusterWithSeveralMastersIsRefusedClearly) {
+TEST_F(ClusterTargetTest, ASourceClusterWithSeveralMastersIsCopiedMasterByMaster) {
   std::unique_ptr<test_support::RedisCluster> source_cluster = StartCluster();
   ASSERT_NE(source_cluster, nullptr);
   auto target = test_support::RedisServer::Start(ServerOptions("cluster-src-target"));
   ASSERT_TRUE(target.ok()) << target.status();
+  constexpr int kKeys = 30;  // spread over the three masters' slots
+  for (int i = 0; i < kKeys; ++i) {
+    ASSERT_TRUE(source_cluster->Cli({"SET", absl::StrCat("key:", i), absl::StrCat("v", i)}).ok());
+  }
 
   const std::string id =
       CreateAndConfigureAddrs("full_amount_migration", "auto", source_cluster->Addrs(),
                               kClusterPassword, AddrOf(**target), (*target)->password());
   ASSERT_FALSE(id.empty());
   Json task = WaitForStatus(id, {"SUCCESS", "MIGRATION_FAILED"}, absl::Seconds(60));
-  ASSERT_EQ(task["status"], "MIGRATION_FAILED");
-  EXPECT_EQ(CountLogs(id, "INVALID_TASK_CONFIG"), 1) << absl::StrJoin(LogCodes(id), ",");
+  ASSERT_EQ(task["status"], "SUCCESS") << Logs(id).dump();
+  EXPECT_EQ(CountLogs(id, "SOURCE_SHARDS"), 1) << absl::StrJoin(LogCodes(id), ",");
+  EXPECT_EQ(CountLogs(id, "FULL_SYNC_DONE"), 3) << absl::StrJoin(LogCodes(id), ",");
   const std::string logs = Logs(id).dump();
   EXPECT_NE(logs.find("3 masters"), std::string::npos) << logs;
   EXPECT_EQ(logs.find(kClusterPassword), std::string::npos);
-  EXPECT_EQ((*target)->Cli({"DBSIZE"}).value_or("?"), "0");
+  EXPECT_EQ((*target)->Cli({"DBSIZE"}).value_or("?"), absl::StrCat(kKeys));
+  for (int i = 0; i < kKeys; ++i) {
+    EXPECT_EQ((*target)->Cli({"GET", absl::StrCat("key:", i)}).value_or("?"), absl::StrCat("v", i));
+  }
 }
 
 }  // namespace

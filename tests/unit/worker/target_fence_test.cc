@@ -49,17 +49,17 @@ TEST(TargetFenceTest, HandoverNamesRoundTrip) {
       FindApplierConnections(absl::StrCat("id=11 name=", name, " age=1\n"), "t1", 5);
   EXPECT_EQ(found.older_ids, (std::vector<int64_t>{11}));
   EXPECT_TRUE(found.unsettled_ids.empty());
-  ASSERT_TRUE(found.handover.has_value());
-  EXPECT_EQ(found.handover->epoch, 4);
-  EXPECT_EQ(found.handover->replid, "8de1f2");
-  EXPECT_EQ(found.handover->offset, 123456);
-  EXPECT_EQ(found.handover->db, 3);
+  ASSERT_EQ(found.handovers.size(), 1u);
+  EXPECT_EQ(found.handovers[0].epoch, 4);
+  EXPECT_EQ(found.handovers[0].replid, "8de1f2");
+  EXPECT_EQ(found.handovers[0].offset, 123456);
+  EXPECT_EQ(found.handovers[0].db, 3);
 }
 
 TEST(TargetFenceTest, PlainOlderConnectionsAreUnsettled) {
   ApplierConnections found = FindApplierConnections(kList, "t1", 3);
   EXPECT_EQ(found.unsettled_ids, (std::vector<int64_t>{3, 5}));
-  EXPECT_FALSE(found.handover.has_value());
+  EXPECT_TRUE(found.handovers.empty());
 }
 
 TEST(TargetFenceTest, OnlyTheNewestOlderOwnersHandoverCounts) {
@@ -70,11 +70,28 @@ TEST(TargetFenceTest, OnlyTheNewestOlderOwnersHandoverCounts) {
   ApplierConnections found = FindApplierConnections(kMixed, "t1", 3);
   EXPECT_EQ(found.older_ids, (std::vector<int64_t>{1, 2}));
   EXPECT_EQ(found.unsettled_ids, (std::vector<int64_t>{2}));
-  EXPECT_FALSE(found.handover.has_value());
+  EXPECT_TRUE(found.handovers.empty());
   // Without epoch 2, epoch 1's handover is the one.
   found = FindApplierConnections("id=1 name=rms:t1:1:ho:ab:100:0 age=9\n", "t1", 3);
-  ASSERT_TRUE(found.handover.has_value());
-  EXPECT_EQ(found.handover->offset, 100);
+  ASSERT_EQ(found.handovers.size(), 1u);
+  EXPECT_EQ(found.handovers[0].offset, 100);
+}
+
+TEST(TargetFenceTest, EachShardsHandoverOfTheNewestOlderOwnerIsKept) {
+  // A cluster source: every shard leaves its own history's position, on every master of a cluster
+  // target (the same name several times).
+  constexpr char kShards[] =
+      "id=1 name=rms:t1:2:ho:aa:100:0 age=9\n"
+      "id=2 name=rms:t1:2:ho:bb:700:0 age=9\n"
+      "id=3 name=rms:t1:2:ho:aa:100:0 age=9\n"
+      "id=4 name=rms:t1:1:ho:cc:5:0 age=20\n";
+  ApplierConnections found = FindApplierConnections(kShards, "t1", 3);
+  EXPECT_EQ(found.older_ids, (std::vector<int64_t>{1, 2, 3, 4}));
+  ASSERT_EQ(found.handovers.size(), 2u);
+  EXPECT_EQ(found.handovers[0].replid, "aa");
+  EXPECT_EQ(found.handovers[0].offset, 100);
+  EXPECT_EQ(found.handovers[1].replid, "bb");
+  EXPECT_EQ(found.handovers[1].offset, 700);
 }
 
 TEST(TargetFenceTest, MalformedHandoverNamesAreIgnored) {
@@ -83,7 +100,7 @@ TEST(TargetFenceTest, MalformedHandoverNamesAreIgnored) {
     ApplierConnections found =
         FindApplierConnections(absl::StrCat("id=4 name=", name, " age=1\n"), "t1", 2);
     EXPECT_TRUE(found.older_ids.empty()) << name;
-    EXPECT_FALSE(found.handover.has_value()) << name;
+    EXPECT_TRUE(found.handovers.empty()) << name;
   }
 }
 
