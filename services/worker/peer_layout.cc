@@ -40,8 +40,8 @@ absl::StatusOr<engine::redis::Endpoint> ResolveSourceNode(
   if (masters.size() != 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the source is a Redis Cluster with ", masters.size(),
-        " masters: migrating from a cluster source with several masters is not supported yet "
-        "(a Redis Cluster target is)"));
+        " masters, but it answered as a standalone server when the task started: restart the "
+        "task, so it replicates every master"));
   }
   return engine::topology::NodeEndpoint(nodes.front(), masters.front());
 }

@@ -24,9 +24,10 @@ absl::StatusOr<engine::topology::Topology> DiscoverPeer(
     const std::vector<engine::redis::Endpoint>& nodes);
 
 // The node to replicate from: a standalone server, or the only master of a one-master cluster.
-// INVALID_ARGUMENT for a cluster with several masters (a cluster source is not supported yet:
-// replicating one master would silently leave the others' keys behind) and for several addrs
-// that name a standalone server; the errors of DiscoverTopology (UNAVAILABLE, UNAUTHENTICATED).
+// INVALID_ARGUMENT for a cluster with several masters (OnlineTaskJob gives a cluster source a
+// ShardedSourceJob; replicating one master would silently leave the others' keys behind) and for
+// several addrs that name a standalone server; the errors of DiscoverTopology (UNAVAILABLE,
+// UNAUTHENTICATED).
 absl::StatusOr<engine::redis::Endpoint> ResolveSourceNode(
     const std::vector<engine::redis::Endpoint>& nodes);
 

@@ -1,6 +1,8 @@
 // SourceShards: the masters of a cluster source as shards named by their slots.
 #include "services/worker/source_shards.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/status_macros.h"
@@ -56,15 +58,13 @@ absl::StatusOr<engine::redis::Endpoint> FindShardMaster(
         absl::StrCat(topology.answered.Describe(), " is no longer a Redis Cluster node"));
   }
   const engine::cluster::SlotMap& map = *topology.slots;
-  int first = -1;
+  // The shard's master now is the one holding most of its slots (all of them, unless a slot moved).
+  std::vector<int> held(map.masters().size(), 0);
   for (int slot = 0; slot < engine::cluster::kClusterSlots; ++slot) {
-    if (shard.owned[slot]) {
-      first = slot;
-      break;
-    }
+    if (shard.owned[slot]) ++held[map.MasterOf(slot)];
   }
-  if (first < 0) return absl::InvalidArgumentError("a source shard without slots");
-  const int master = map.MasterOf(first);
+  const int master = static_cast<int>(std::max_element(held.begin(), held.end()) - held.begin());
+  if (held[master] == 0) return absl::InvalidArgumentError("a source shard without slots");
   for (int slot = 0; slot < engine::cluster::kClusterSlots; ++slot) {
     if (shard.owned[slot] != (map.MasterOf(slot) == master)) {
       return SlotMovedError(shard, slot, "seen in the cluster's slot map");
