@@ -135,6 +135,22 @@ v1::TaskStats TaskStatsOf(const storage::TaskRecord& task) {
   out.set_snapshot_bytes(Stat(stats, "snapshot_bytes"));
   out.set_full_resyncs(Stat(stats, "full_resyncs"));
   out.set_is_migrating(task_model::IsCopying(task.status));
+  if (stats.is_object() && stats.contains("shards") && stats["shards"].is_array()) {
+    for (const nlohmann::json& shard : stats["shards"]) {
+      v1::ShardStats* row = out.add_shards();
+      row->set_slots(Stat(shard, "slots"));
+      row->set_node(Stat(shard, "node"));
+      row->set_snapshot_done(shard.is_object() && shard.contains("snapshot_done") &&
+                             shard["snapshot_done"].is_boolean() &&
+                             shard["snapshot_done"].get<bool>());
+      row->set_offset(Stat(shard, "offset"));
+      row->set_read_offset(Stat(shard, "read_offset"));
+      row->set_lag_bytes(Stat(shard, "lag_bytes"));
+      row->set_keys_written(Stat(shard, "keys_written"));
+      row->set_reconnects(Stat(shard, "reconnects"));
+      row->set_full_resyncs(Stat(shard, "full_resyncs"));
+    }
+  }
   return out;
 }
 

@@ -2,11 +2,14 @@
 // snapshot and the stream land on the master owning each key's slot, a killed replication link
 // resumes by partial resync, counters end exact, keys outside db 0 fail with a clear error; and a
 // cluster source with several masters copied master by master.
+#include <atomic>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/engine/topology/topology.h"
 #include "tests/e2e/engine/cluster_compare.h"
 #include "tests/e2e/engine/online_env.h"
 #include "tests/redis/cluster/cluster_writer_test_support.h"
@@ -313,6 +316,105 @@ TEST_F(ClusterTargetTest, ASourceClusterWithSeveralMastersIsCopiedMasterByMaster
   for (int i = 0; i < kKeys; ++i) {
     EXPECT_EQ((*target)->Cli({"GET", absl::StrCat("key:", i)}).value_or("?"), absl::StrCat("v", i));
   }
+}
+
+// INCR counters on every master of a cluster source, one link killed per master, then equal
+// counters on a standalone target: no write lost or doubled across the three shards.
+TEST_F(ClusterTargetTest, ClusterSourceCountersStayExactThroughALinkKillPerMaster) {
+  test_support::RedisClusterOptions options;
+  options.masters = 3;
+  options.password = kClusterPassword;
+  options.extra_config = {"repl-diskless-sync-delay 0"};
+  auto source_cluster = test_support::RedisCluster::Start(options);
+  ASSERT_TRUE(source_cluster.ok()) << source_cluster.status();
+  auto target = test_support::RedisServer::Start(ServerOptions("cluster-src-inc-target"));
+  ASSERT_TRUE(target.ok()) << target.status();
+  std::vector<engine::redis::Endpoint> masters;
+  for (int i = 0; i < 3; ++i) {
+    engine::redis::Endpoint master = EndpointOf(*(*source_cluster)->nodes()[i]);
+    master.password = kClusterPassword;
+    masters.push_back(master);
+  }
+  auto topology = engine::topology::DiscoverTopology({masters[0]});
+  ASSERT_TRUE(topology.ok() && topology->cluster) << topology.status();
+  std::vector<std::unique_ptr<engine::redis::RedisClient>> clients;
+  for (const auto& node : topology->slots->masters()) {
+    engine::redis::Endpoint endpoint = masters[0];
+    endpoint.port = node.port;
+    auto client = engine::redis::RedisClient::Connect(endpoint);
+    ASSERT_TRUE(client.ok()) << client.status();
+    clients.push_back(*std::move(client));
+  }
+  constexpr int kCounters = 60;
+  std::atomic<bool> stop{false};
+  std::atomic<int> rounds{0};
+  std::string write_error;
+  std::thread writer([&] {
+    while (!stop) {
+      for (int k = 0; k < kCounters; ++k) {
+        const std::string key = absl::StrCat("counter:", k);
+        auto& client = clients[topology->slots->MasterOfKey(key)];
+        auto reply = client->Command({"INCR", key});
+        if (!reply.ok() || reply->IsError()) {
+          write_error = reply.ok() ? reply->str : std::string(reply.status().message());
+          return;
+        }
+      }
+      ++rounds;
+    }
+  });
+  auto wait_rounds = [&](int more) {
+    const int until = rounds + more;
+    return test_support::WaitFor([&] { return rounds >= until || !write_error.empty(); },
+                                 absl::Now() + absl::Seconds(20)) &&
+           write_error.empty();
+  };
+  ASSERT_TRUE(wait_rounds(20)) << write_error;
+  const std::string id =
+      CreateAndConfigureAddrs("incremental_migration", "auto", (*source_cluster)->Addrs(),
+                              kClusterPassword, AddrOf(**target), (*target)->password());
+  ASSERT_FALSE(id.empty());
+  Json task = WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60));
+  ASSERT_EQ(task["status"], "INCRMIGEATING") << Logs(id).dump();
+  ASSERT_TRUE(wait_rounds(20)) << write_error;
+  for (int i = 0; i < 3; ++i) {
+    auto killer = engine::redis::RedisClient::Connect(masters[i]);
+    ASSERT_TRUE(killer.ok()) << killer.status();
+    auto killed = (*killer)->Command({"CLIENT", "KILL", "TYPE", "replica"});
+    ASSERT_TRUE(killed.ok()) << killed.status();
+    EXPECT_EQ(killed->integer, 1);
+    ASSERT_TRUE(wait_rounds(10)) << write_error;
+  }
+  EXPECT_TRUE(test_support::WaitFor([&] { return CountLogs(id, "PARTIAL_RESYNC") >= 3; },
+                                    absl::Now() + absl::Seconds(30)))
+      << absl::StrJoin(LogCodes(id), ",");
+  ASSERT_TRUE(wait_rounds(20)) << write_error;
+  stop = true;
+  writer.join();
+  std::string difference;
+  test_support::WaitFor(
+      [&] {
+        difference.clear();
+        for (int k = 0; k < kCounters && difference.empty(); ++k) {
+          const std::string key = absl::StrCat("counter:", k);
+          auto want = clients[topology->slots->MasterOfKey(key)]->Command({"GET", key});
+          const std::string got = (*target)->Cli({"GET", key}).value_or("?");
+          if (!want.ok() || want->str != got) {
+            difference =
+                absl::StrCat(key, ": source ", want.ok() ? want->str : "?", ", target ", got);
+          }
+        }
+        return difference.empty();
+      },
+      absl::Now() + absl::Seconds(30));
+  EXPECT_EQ(difference, "") << absl::StrJoin(LogCodes(id), ",");
+  EXPECT_EQ(CountLogs(id, "FULL_RESYNC"), 0);
+  Json stats = Stats(id);
+  ASSERT_TRUE(stats.contains("shards")) << stats.dump();
+  EXPECT_EQ(stats["shards"].size(), 3u) << stats.dump();
+  auto stopped = rest_->Send("POST", P("/migration-task/" + id + "/sync-stop"));
+  EXPECT_EQ(stopped.status, 200) << stopped.body;
+  EXPECT_EQ(WaitForStatus(id, {"TERMINATED"}, absl::Seconds(30))["status"], "TERMINATED");
 }
 
 }  // namespace
