@@ -1,0 +1,392 @@
+// Engine e2e: migrations from a Redis Cluster source with several masters: one replication
+// reader per source master (shard), each resuming its own link by partial resync, following its
+// master's failover to a replica, into a standalone or a cluster target of another layout; a
+// slot moved between source masters fails the task naming the slot.
+#include <algorithm>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "services/engine/cluster/slot.h"
+#include "tests/e2e/engine/cluster_client.h"
+#include "tests/e2e/engine/cluster_compare.h"
+#include "tests/e2e/engine/cluster_load.h"
+#include "tests/e2e/engine/online_env.h"
+#include "tests/support/redis_cluster.h"
+
+namespace rms::e2e {
+namespace {
+
+constexpr char kSourcePassword[] = "cluster-source-secret";
+constexpr char kTargetPassword[] = "cluster-source-target";
+
+class ClusterSourceTest : public OnlineE2eTest {
+ protected:
+  static std::unique_ptr<test_support::RedisCluster> StartCluster(int masters, int replicas,
+                                                                  const std::string& password) {
+    test_support::RedisClusterOptions options;
+    options.masters = masters;
+    options.replicas_per_master = replicas;
+    options.password = password;
+    options.extra_config = {"enable-debug-command local", "repl-diskless-sync-delay 0"};
+    auto cluster = test_support::RedisCluster::Start(options);
+    EXPECT_TRUE(cluster.ok()) << cluster.status();
+    return cluster.ok() ? *std::move(cluster) : nullptr;
+  }
+
+  static std::unique_ptr<ClusterClient> Connect(const test_support::RedisCluster& cluster,
+                                                const std::string& password) {
+    auto client = ClusterClient::Connect(cluster, password);
+    EXPECT_TRUE(client.ok()) << client.status();
+    return client.ok() ? *std::move(client) : nullptr;
+  }
+
+  // The slot ranges ("first-last") each master of `cluster` owns now, by the master's address.
+  static std::map<std::string, std::vector<std::string>> SlotRanges(
+      const test_support::RedisCluster& cluster) {
+    std::map<std::string, std::vector<std::string>> ranges;
+    std::unique_ptr<ClusterClient> client = Connect(cluster, kSourcePassword);
+    if (client == nullptr) return ranges;
+    const engine::cluster::SlotMap& slots = client->slots();
+    int first = 0;
+    for (int slot = 1; slot <= engine::cluster::kClusterSlots; ++slot) {
+      if (slot < engine::cluster::kClusterSlots && slots.MasterOf(slot) == slots.MasterOf(first)) {
+        continue;
+      }
+      ranges[slots.masters()[slots.MasterOf(first)].Address()].push_back(
+          absl::StrCat(first, "-", slot - 1));
+      first = slot;
+    }
+    return ranges;
+  }
+
+  static std::string Address(const test_support::RedisServer& node) {
+    return absl::StrCat("127.0.0.1:", node.port());
+  }
+
+  // The messages of the task's log entries with `code`.
+  std::vector<std::string> LogMessages(const std::string& id, const std::string& code) {
+    std::vector<std::string> messages;
+    const Json logs = Logs(id);
+    if (!logs.contains("migration_logs")) return messages;
+    for (const Json& entry : logs["migration_logs"]) {
+      if (entry.value("log_code", "") == code) messages.push_back(entry.value("message", ""));
+    }
+    return messages;
+  }
+
+  // Polls `compare` until it returns ""; "" or the last difference.
+  static std::string WaitForEqual(const std::function<std::string()>& compare,
+                                  absl::Duration timeout) {
+    std::string difference;
+    test_support::WaitFor(
+        [&] {
+          difference = compare();
+          return difference.empty();
+        },
+        absl::Now() + timeout);
+    return difference;
+  }
+
+  // Kills the replication link of every master of `source` in turn (CLIENT KILL TYPE replica:
+  // without replicas in the cluster, the worker's link is the only one), each time waiting for
+  // one more PARTIAL_RESYNC of the task and for writes over the new link.
+  void KillEachMasterLinkOnce(const std::string& id, const test_support::RedisCluster& source,
+                              ClusterSourceWriter& writer) {
+    for (int node = 0; node < static_cast<int>(source.nodes().size()); ++node) {
+      ASSERT_EQ(source.MasterOf(node).value_or(-1), node) << "node " << node << " is a replica";
+      const int resumed_before = CountLogs(id, "PARTIAL_RESYNC");
+      auto killed = source.nodes()[node]->Cli({"CLIENT", "KILL", "TYPE", "replica"});
+      ASSERT_TRUE(killed.ok()) << killed.status();
+      ASSERT_EQ(*killed, "1") << "master " << Address(*source.nodes()[node]);
+      ASSERT_TRUE(
+          test_support::WaitFor([&] { return CountLogs(id, "PARTIAL_RESYNC") > resumed_before; },
+                                absl::Now() + absl::Seconds(15)))
+          << "no PARTIAL_RESYNC after killing the link of " << Address(*source.nodes()[node])
+          << ": " << absl::StrJoin(LogCodes(id), ",");
+      ASSERT_TRUE(writer.WaitForMoreRounds(20, absl::Seconds(20))) << writer.error();
+    }
+  }
+
+  // Every shard of `source` logged a PARTIAL_RESYNC naming its slots, none a FULL_RESYNC, and
+  // the stats have one entry per shard that reconnected.
+  void ExpectEachShardResumedOnce(const std::string& id, const test_support::RedisCluster& source) {
+    EXPECT_EQ(CountLogs(id, "FULL_RESYNC"), 0) << absl::StrJoin(LogCodes(id), ",");
+    const std::vector<std::string> resumed = LogMessages(id, "PARTIAL_RESYNC");
+    const auto ranges = SlotRanges(source);
+    for (const auto& [master, slots] : ranges) {
+      const std::string shard = absl::StrJoin(slots, ",");
+      EXPECT_TRUE(std::any_of(resumed.begin(), resumed.end(),
+                              [&](const std::string& m) { return absl::StrContains(m, shard); }))
+          << "no PARTIAL_RESYNC names shard " << shard << ": " << absl::StrJoin(resumed, " | ");
+    }
+    Json stats;
+    EXPECT_TRUE(test_support::WaitFor(
+        [&] {
+          stats = Stats(id);
+          if (!stats.contains("shards") || stats["shards"].size() != ranges.size()) return false;
+          for (const Json& shard : stats["shards"]) {
+            if (StatInt(shard, "reconnects") < 1) return false;
+          }
+          return true;
+        },
+        absl::Now() + absl::Seconds(10)))
+        << stats.dump();
+    std::set<std::string> shard_slots;
+    for (const Json& shard : stats.value("shards", Json::array())) {
+      shard_slots.insert(shard.value("slots", ""));
+      EXPECT_EQ(StatInt(shard, "full_resyncs"), 0) << shard.dump();
+    }
+    for (const auto& [master, slots] : ranges) {
+      EXPECT_EQ(shard_slots.count(absl::StrJoin(slots, ",")), 1u) << stats.dump();
+    }
+    EXPECT_GE(StatInt(stats, "reconnects"), static_cast<int64_t>(ranges.size())) << stats.dump();
+  }
+
+  void StopAndExpectTerminated(const std::string& id) {
+    auto stopped = rest_->Send("POST", P("/migration-task/" + id + "/sync-stop"));
+    EXPECT_EQ(stopped.status, 200) << stopped.body;
+    EXPECT_EQ(WaitForStatus(id, {"TERMINATED"}, absl::Seconds(30))["status"], "TERMINATED");
+  }
+
+  // The writer's counters ({t}:ctr, {t}:ctr2, {t}:txn and the length of {t}:list per tag) as
+  // one string, read through `get` (GET / LLEN of one key).
+  static std::string Counters(
+      const std::function<std::string(const std::string&, const std::string&)>& get) {
+    std::string out;
+    for (const std::string& tag : SpreadTags()) {
+      const std::string t = absl::StrCat("{", tag, "}");
+      absl::StrAppend(&out, t, " ", get("GET", t + ":ctr"), "/", get("GET", t + ":ctr2"), "/",
+                      get("GET", t + ":txn"), "/", get("LLEN", t + ":list"), "; ");
+    }
+    return out;
+  }
+  static std::string CountersOf(ClusterClient& cluster) {
+    return Counters([&](const std::string& command, const std::string& key) {
+      auto reply = cluster.Command(key, {command, key});
+      if (!reply.ok()) return reply.status().ToString();
+      return command == "GET" ? reply->str : absl::StrCat(reply->integer);
+    });
+  }
+  static std::string CountersOf(const test_support::RedisServer& server) {
+    return Counters([&](const std::string& command, const std::string& key) {
+      return server.Cli({command, key}).value_or("?");
+    });
+  }
+};
+
+// Acceptance: a 3-master source into a standalone target under a live writer of every kind
+// (counters, same-tag MSET/DEL and MULTI/EXEC, streams with a consumer group), each master's
+// link killed once: every shard resumes by partial resync, the target ends equal key by key.
+TEST_F(ClusterSourceTest, ClusterToStandaloneFullAndIncrementalWithEachMasterLinkKilledOnce) {
+  std::unique_ptr<test_support::RedisCluster> source = StartCluster(3, 0, kSourcePassword);
+  ASSERT_NE(source, nullptr);
+  auto target = test_support::RedisServer::Start(ServerOptions(kTargetPassword));
+  ASSERT_TRUE(target.ok()) << target.status();
+  std::unique_ptr<ClusterClient> loader = Connect(*source, kSourcePassword);
+  ASSERT_NE(loader, nullptr);
+  ASSERT_TRUE(FillMixed(*loader, 10000).ok());
+  ClusterSourceWriter writer(*source, kSourcePassword);
+  ASSERT_TRUE(writer.Start().ok());
+
+  const std::string id =
+      CreateAndConfigureAddrs("incremental_migration", "auto", source->Addrs(), kSourcePassword,
+                              AddrOf(**target), kTargetPassword);
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60))["status"],
+            "INCRMIGEATING")
+      << Logs(id).dump();
+  ASSERT_TRUE(writer.WaitForMoreRounds(50, absl::Seconds(20))) << writer.error();
+  KillEachMasterLinkOnce(id, *source, writer);
+  ASSERT_TRUE(writer.Stop().ok()) << writer.error();
+
+  EXPECT_EQ(
+      WaitForEqual([&] { return CompareClusterWithStandalone(*source, kSourcePassword, **target); },
+                   absl::Seconds(60)),
+      "")
+      << absl::StrJoin(LogCodes(id), ",") << "\n"
+      << server_->ReadLog();
+  EXPECT_EQ(CountersOf(**target), CountersOf(*loader));
+  ExpectEachShardResumedOnce(id, *source);
+  std::cout << writer.acknowledged() << " writes acknowledged, " << writer.retries()
+            << " retried\n";
+  StopAndExpectTerminated(id);
+}
+
+// The same load and link kills into a cluster target of another layout (4 masters): each key
+// moves to the master of its slot on the target.
+TEST_F(ClusterSourceTest, ClusterToClusterWithADifferentNumberOfMasters) {
+  std::unique_ptr<test_support::RedisCluster> source = StartCluster(3, 0, kSourcePassword);
+  ASSERT_NE(source, nullptr);
+  std::unique_ptr<test_support::RedisCluster> target = StartCluster(4, 0, kTargetPassword);
+  ASSERT_NE(target, nullptr);
+  std::unique_ptr<ClusterClient> loader = Connect(*source, kSourcePassword);
+  ASSERT_NE(loader, nullptr);
+  ASSERT_TRUE(FillMixed(*loader, 10000).ok());
+  ClusterSourceWriter writer(*source, kSourcePassword);
+  ASSERT_TRUE(writer.Start().ok());
+
+  const std::string id = CreateAndConfigureAddrs("incremental_migration", "auto", source->Addrs(),
+                                                 kSourcePassword, target->Addrs(), kTargetPassword);
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60))["status"],
+            "INCRMIGEATING")
+      << Logs(id).dump();
+  ASSERT_TRUE(writer.WaitForMoreRounds(50, absl::Seconds(20))) << writer.error();
+  KillEachMasterLinkOnce(id, *source, writer);
+  ASSERT_TRUE(writer.Stop().ok()) << writer.error();
+
+  EXPECT_EQ(WaitForEqual(
+                [&] { return CompareClusters(*source, kSourcePassword, *target, kTargetPassword); },
+                absl::Seconds(60)),
+            "")
+      << absl::StrJoin(LogCodes(id), ",") << "\n"
+      << server_->ReadLog();
+  std::unique_ptr<ClusterClient> target_client = Connect(*target, kTargetPassword);
+  ASSERT_NE(target_client, nullptr);
+  EXPECT_EQ(CountersOf(*target_client), CountersOf(*loader));
+  // Every target master received a share of the keys.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_GT(std::stoll(target->nodes()[i]->Cli({"DBSIZE"}).value_or("0")), 1000) << i;
+  }
+  ExpectEachShardResumedOnce(id, *source);
+  StopAndExpectTerminated(id);
+}
+
+// Acceptance 3: a source master fails over to its replica (CLUSTER FAILOVER on the replica)
+// during incremental migration: that shard follows the new master and continues by partial
+// resync (PSYNC with the old replid), the others go on; nothing is lost or doubled.
+TEST_F(ClusterSourceTest, SourceMasterFailoverResumesThatShardByPartialResync) {
+  std::unique_ptr<test_support::RedisCluster> source = StartCluster(3, 1, kSourcePassword);
+  ASSERT_NE(source, nullptr);
+  auto target = test_support::RedisServer::Start(ServerOptions(kTargetPassword));
+  ASSERT_TRUE(target.ok()) << target.status();
+  std::unique_ptr<ClusterClient> loader = Connect(*source, kSourcePassword);
+  ASSERT_NE(loader, nullptr);
+  ASSERT_TRUE(FillMixed(*loader, 5000).ok());
+  ClusterLoadOptions load;
+  load.multi_key = false;  // INCR and LPUSH counters
+  ClusterSourceWriter writer(*source, kSourcePassword, load);
+  ASSERT_TRUE(writer.Start().ok());
+
+  const std::string id =
+      CreateAndConfigureAddrs("incremental_migration", "auto", source->Addrs(), kSourcePassword,
+                              AddrOf(**target), kTargetPassword);
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60))["status"],
+            "INCRMIGEATING")
+      << Logs(id).dump();
+  ASSERT_TRUE(writer.WaitForMoreRounds(50, absl::Seconds(20))) << writer.error();
+
+  auto replicas = source->ReplicasOf(0);
+  ASSERT_TRUE(replicas.ok() && replicas->size() == 1) << replicas.status();
+  const int replica = replicas->front();
+  const std::string old_master = Address(*source->nodes()[0]);
+  const std::string new_master = Address(*source->nodes()[replica]);
+  const std::vector<std::string> shard = SlotRanges(*source)[old_master];
+  const int resumed_before = CountLogs(id, "PARTIAL_RESYNC");
+  ASSERT_EQ(source->nodes()[replica]->Cli({"CLUSTER", "FAILOVER"}).value_or("?"), "OK");
+  ASSERT_TRUE(source->WaitUntilMaster(replica).ok());
+  EXPECT_TRUE(test_support::WaitFor(
+      [&] {
+        return CountLogs(id, "SOURCE_FAILOVER") >= 1 &&
+               CountLogs(id, "PARTIAL_RESYNC") > resumed_before;
+      },
+      absl::Now() + absl::Seconds(30)))
+      << absl::StrJoin(LogCodes(id), ",");
+  const std::vector<std::string> failovers = LogMessages(id, "SOURCE_FAILOVER");
+  ASSERT_EQ(failovers.size(), 1u) << absl::StrJoin(LogCodes(id), ",");
+  EXPECT_TRUE(absl::StrContains(failovers[0], old_master)) << failovers[0];
+  EXPECT_TRUE(absl::StrContains(failovers[0], new_master)) << failovers[0];
+  ASSERT_TRUE(writer.WaitForMoreRounds(50, absl::Seconds(20))) << writer.error();
+  ASSERT_TRUE(writer.Stop().ok()) << writer.error();
+
+  EXPECT_EQ(
+      WaitForEqual([&] { return CompareClusterWithStandalone(*source, kSourcePassword, **target); },
+                   absl::Seconds(60)),
+      "")
+      << absl::StrJoin(LogCodes(id), ",") << "\n"
+      << server_->ReadLog();
+  EXPECT_EQ(CountersOf(**target), CountersOf(*loader));
+  EXPECT_EQ(CountLogs(id, "FULL_RESYNC"), 0) << absl::StrJoin(LogCodes(id), ",");
+  // The shard's stats name the new master.
+  Json stats;
+  EXPECT_TRUE(test_support::WaitFor(
+      [&] {
+        stats = Stats(id);
+        for (const Json& entry : stats.value("shards", Json::array())) {
+          if (entry.value("slots", "") == absl::StrJoin(shard, ",")) {
+            return entry.value("node", "") == new_master;
+          }
+        }
+        return false;
+      },
+      absl::Now() + absl::Seconds(10)))
+      << stats.dump();
+  std::cout << writer.acknowledged() << " writes acknowledged, " << writer.retries()
+            << " retried across the failover\n";
+  StopAndExpectTerminated(id);
+}
+
+// A slot that moves between source masters (SETSLOT IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE)
+// during incremental migration would leave its later writes on a shard the task does not read
+// for it: the task fails naming the slot instead of losing them silently.
+TEST_F(ClusterSourceTest, ASlotMovedBetweenSourceMastersFailsTheTaskNamingTheSlot) {
+  std::unique_ptr<test_support::RedisCluster> source = StartCluster(3, 0, kSourcePassword);
+  ASSERT_NE(source, nullptr);
+  auto target = test_support::RedisServer::Start(ServerOptions(kTargetPassword));
+  ASSERT_TRUE(target.ok()) << target.status();
+  std::unique_ptr<ClusterClient> loader = Connect(*source, kSourcePassword);
+  ASSERT_NE(loader, nullptr);
+  ASSERT_TRUE(FillMixed(*loader, 2000).ok());
+  const std::vector<std::string> first_range =
+      absl::StrSplit(SlotRanges(*source)[Address(*source->nodes()[0])].at(0), '-');
+  const std::string tag = TagInSlots(std::stoi(first_range[0]), std::stoi(first_range[1]));
+  const int slot = engine::cluster::SlotOf(tag);
+  std::vector<RoutedCommand> in_slot;
+  for (int i = 0; i < 50; ++i) {
+    const std::string key = absl::StrCat("{", tag, "}:key:", i);
+    in_slot.push_back({key, {"SET", key, absl::StrCat(i)}});
+  }
+  ASSERT_TRUE(loader->Load(in_slot).ok());
+  ClusterLoadOptions load;
+  load.tags = {tag};
+  load.multi_key = false;
+  ClusterSourceWriter writer(*source, kSourcePassword, load);
+  ASSERT_TRUE(writer.Start().ok());
+
+  const std::string id =
+      CreateAndConfigureAddrs("incremental_migration", "auto", source->Addrs(), kSourcePassword,
+                              AddrOf(**target), kTargetPassword);
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60))["status"],
+            "INCRMIGEATING")
+      << Logs(id).dump();
+  ASSERT_TRUE(writer.WaitForMoreRounds(30, absl::Seconds(20))) << writer.error();
+  const std::string keys_in_slot =
+      source->nodes()[0]->Cli({"CLUSTER", "COUNTKEYSINSLOT", absl::StrCat(slot)}).value_or("?");
+  absl::Status moved = source->MoveSlot(slot, 0, 1);
+  ASSERT_TRUE(moved.ok()) << moved;
+  ASSERT_TRUE(writer.WaitForMoreRounds(30, absl::Seconds(20))) << writer.error();
+
+  Json task = WaitForStatus(id, {"MIGRATION_FAILED"}, absl::Seconds(30));
+  ASSERT_EQ(task["status"], "MIGRATION_FAILED") << task.dump();
+  const std::vector<std::string> refusals = LogMessages(id, "SOURCE_SLOT_MOVED");
+  ASSERT_FALSE(refusals.empty()) << absl::StrJoin(LogCodes(id), ",");
+  EXPECT_TRUE(absl::StrContains(refusals[0], absl::StrCat("slot ", slot))) << refusals[0];
+  EXPECT_TRUE(absl::StrContains(task.value("error_message", ""), absl::StrCat("slot ", slot)))
+      << task.dump();
+  EXPECT_TRUE(writer.Stop().ok()) << writer.error();  // the writer followed the slot (ASK, MOVED)
+  // Every key of the slot moved with it (the writer adds no key after its first round).
+  EXPECT_EQ(
+      source->nodes()[1]->Cli({"CLUSTER", "COUNTKEYSINSLOT", absl::StrCat(slot)}).value_or("?"),
+      keys_in_slot);
+}
+
+}  // namespace
+}  // namespace rms::e2e
