@@ -211,6 +211,8 @@ def run(args):
     log(f"  {args.writes} writes: done on the source after {written_s:.2f}s, "
         f"on the target after {applied_s:.2f}s")
     keys, mismatch = verify(source, target, args.samples, 120)
+    log(f"  {keys} keys on both sides, {args.samples} sampled keys: "
+        f"{'equal' if mismatch is None else mismatch}")
     stats = api.call("GET", f"/migration-task/{task_id}/stats")
     api.call("POST", f"/migration-task/{task_id}/stop")
     wait_status(api, task_id, {"TERMINATED"}, 60)

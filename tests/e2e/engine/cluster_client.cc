@@ -68,58 +68,63 @@ absl::StatusOr<RedisClient*> ClusterClient::ClientFor(const ClusterNode& node) {
   return raw;
 }
 
+absl::StatusOr<std::vector<RespValue>> ClusterClient::SendTo(const ClusterNode& node, bool asking,
+                                                             const std::string& encoded,
+                                                             size_t count) {
+  absl::StatusOr<RedisClient*> client = ClientFor(node);
+  if (!client.ok()) return client.status();
+  if (!asking) return (*client)->Pipeline(encoded, count);
+  auto replies = (*client)->Pipeline(absl::StrCat(engine::resp::EncodeCommand({"ASKING"}), encoded),
+                                     count + 1);
+  if (replies.ok()) replies->erase(replies->begin());
+  return replies;
+}
+
+std::optional<std::string> ClusterClient::RetryReason(const ClusterNode& node,
+                                                      const std::vector<RespValue>& replies,
+                                                      std::optional<ClusterNode>* asking) {
+  for (const RespValue& reply : replies) {
+    if (!reply.IsError() || !IsTransient(reply)) continue;
+    auto redirect = engine::cluster::ParseRedirect(reply.str);
+    if (redirect && redirect->kind == engine::cluster::Redirect::Kind::kMoved) {
+      slots_->Move(redirect->slot, redirect->node);
+    } else if (redirect && replies.size() == 1) {
+      *asking = redirect->node;  // a transaction waits until the migration ended instead
+    }
+    return absl::StrCat(node.Address(), ": ", reply.str);
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<std::vector<RespValue>> ClusterClient::Exchange(const std::string& key,
                                                                const std::string& encoded,
                                                                size_t count) {
   const absl::Time deadline = absl::Now() + retry_for_;
   absl::Duration backoff = absl::Milliseconds(5);
   std::optional<ClusterNode> asking;  // after ASK: that node, preceded by ASKING
-  std::string last = "no attempt";
   while (true) {
     const ClusterNode node = asking ? *asking : slots_->masters()[slots_->MasterOfKey(key)];
-    absl::StatusOr<std::vector<RespValue>> replies;
-    absl::StatusOr<RedisClient*> client = ClientFor(node);
-    if (client.ok()) {
-      replies = asking
-                    ? (*client)->Pipeline(
-                          absl::StrCat(engine::resp::EncodeCommand({"ASKING"}), encoded), count + 1)
-                    : (*client)->Pipeline(encoded, count);
-      if (replies.ok() && asking) replies->erase(replies->begin());
-    } else {
-      replies = client.status();
-    }
+    auto replies = SendTo(node, asking.has_value(), encoded, count);
     asking.reset();
-    bool retry = false;
+    std::string last;
     if (!replies.ok()) {
       last = replies.status().ToString();
-      retry = true;
       clients_.erase(node.Address());
+    } else if (std::optional<std::string> reason = RetryReason(node, *replies, &asking)) {
+      last = *reason;
     } else {
-      for (const RespValue& reply : *replies) {
-        if (!reply.IsError() || !IsTransient(reply)) continue;
-        last = absl::StrCat(node.Address(), ": ", reply.str);
-        retry = true;
-        auto redirect = engine::cluster::ParseRedirect(reply.str);
-        if (redirect && redirect->kind == engine::cluster::Redirect::Kind::kMoved) {
-          slots_->Move(redirect->slot, redirect->node);
-        } else if (redirect && count == 1) {
-          asking = redirect->node;  // a transaction waits until the migration ended instead
-        }
-        break;
-      }
-      if (!retry) return replies;
+      return replies;
     }
     if (absl::Now() > deadline) {
       return absl::UnavailableError(absl::StrCat("gave up after ", absl::FormatDuration(retry_for_),
                                                  " on key ", key, ": ", last));
     }
     ++retries_;
-    if (!asking && !absl::StrContains(last, "MOVED ")) {
-      absl::SleepFor(backoff);  // back-off before a retry, not synchronisation
-      backoff = std::min(backoff * 2, absl::Milliseconds(200));
-      if (!absl::StrContains(last, "TRYAGAIN") && !absl::StrContains(last, "EXECABORT")) {
-        (void)Refresh();  // a node may be gone or demoted: ask the cluster again
-      }
+    if (asking || absl::StrContains(last, "MOVED ")) continue;  // the new owner is known
+    absl::SleepFor(backoff);  // back-off before a retry, not synchronisation
+    backoff = std::min(backoff * 2, absl::Milliseconds(200));
+    if (!absl::StrContains(last, "TRYAGAIN") && !absl::StrContains(last, "EXECABORT")) {
+      (void)Refresh();  // a node may be gone or demoted: ask the cluster again
     }
   }
 }

@@ -57,6 +57,16 @@ class ClusterClient {
   // Discovers the masters again (any node that answers) and drops every connection.
   absl::Status Refresh();
   absl::StatusOr<engine::redis::RedisClient*> ClientFor(const engine::cluster::ClusterNode& node);
+  // Sends `encoded` (`count` commands) to `node`, after ASKING when `asking`; returns the
+  // replies to `encoded`.
+  absl::StatusOr<std::vector<engine::resp::RespValue>> SendTo(
+      const engine::cluster::ClusterNode& node, bool asking, const std::string& encoded,
+      size_t count);
+  // Why `replies` (from `node`) must be sent again, or nullopt: a MOVED updates the slot map, an
+  // ASK for a single command sets `*asking`.
+  std::optional<std::string> RetryReason(const engine::cluster::ClusterNode& node,
+                                         const std::vector<engine::resp::RespValue>& replies,
+                                         std::optional<engine::cluster::ClusterNode>* asking);
   // Sends `encoded` (`count` commands) to the master of `key`'s slot (after an ASK of a single
   // command: ASKING and the command to the node it named) until no reply asks for a retry.
   absl::StatusOr<std::vector<engine::resp::RespValue>> Exchange(const std::string& key,

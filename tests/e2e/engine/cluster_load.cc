@@ -29,7 +29,8 @@ std::string TagInSlots(int first, int last) {
 absl::Status FillMixed(ClusterClient& client, int strings) {
   std::vector<RoutedCommand> commands;
   auto add = [&](std::vector<std::string> args) {
-    commands.push_back(RoutedCommand{args[1], std::move(args)});
+    const std::string key = args[0] == "XGROUP" ? args[2] : args[1];
+    commands.push_back(RoutedCommand{key, std::move(args)});
   };
   for (int i = 0; i < 300; ++i) {
     const std::string n = absl::StrCat(i);

@@ -190,9 +190,11 @@ TEST_F(ClusterSourceTest, ClusterToStandaloneFullAndIncrementalWithEachMasterLin
   ASSERT_TRUE(target.ok()) << target.status();
   std::unique_ptr<ClusterClient> loader = Connect(*source, kSourcePassword);
   ASSERT_NE(loader, nullptr);
-  ASSERT_TRUE(FillMixed(*loader, 10000).ok());
+  absl::Status filled = FillMixed(*loader, 10000);
+  ASSERT_TRUE(filled.ok()) << filled;
   ClusterSourceWriter writer(*source, kSourcePassword);
-  ASSERT_TRUE(writer.Start().ok());
+  absl::Status started = writer.Start();
+  ASSERT_TRUE(started.ok()) << started;
 
   const std::string id =
       CreateAndConfigureAddrs("incremental_migration", "auto", source->Addrs(), kSourcePassword,
@@ -227,9 +229,11 @@ TEST_F(ClusterSourceTest, ClusterToClusterWithADifferentNumberOfMasters) {
   ASSERT_NE(target, nullptr);
   std::unique_ptr<ClusterClient> loader = Connect(*source, kSourcePassword);
   ASSERT_NE(loader, nullptr);
-  ASSERT_TRUE(FillMixed(*loader, 10000).ok());
+  absl::Status filled = FillMixed(*loader, 10000);
+  ASSERT_TRUE(filled.ok()) << filled;
   ClusterSourceWriter writer(*source, kSourcePassword);
-  ASSERT_TRUE(writer.Start().ok());
+  absl::Status started = writer.Start();
+  ASSERT_TRUE(started.ok()) << started;
 
   const std::string id = CreateAndConfigureAddrs("incremental_migration", "auto", source->Addrs(),
                                                  kSourcePassword, target->Addrs(), kTargetPassword);
@@ -268,11 +272,13 @@ TEST_F(ClusterSourceTest, SourceMasterFailoverResumesThatShardByPartialResync) {
   ASSERT_TRUE(target.ok()) << target.status();
   std::unique_ptr<ClusterClient> loader = Connect(*source, kSourcePassword);
   ASSERT_NE(loader, nullptr);
-  ASSERT_TRUE(FillMixed(*loader, 5000).ok());
+  absl::Status filled = FillMixed(*loader, 5000);
+  ASSERT_TRUE(filled.ok()) << filled;
   ClusterLoadOptions load;
   load.multi_key = false;  // INCR and LPUSH counters
   ClusterSourceWriter writer(*source, kSourcePassword, load);
-  ASSERT_TRUE(writer.Start().ok());
+  absl::Status started = writer.Start();
+  ASSERT_TRUE(started.ok()) << started;
 
   const std::string id =
       CreateAndConfigureAddrs("incremental_migration", "auto", source->Addrs(), kSourcePassword,
@@ -343,7 +349,8 @@ TEST_F(ClusterSourceTest, ASlotMovedBetweenSourceMastersFailsTheTaskNamingTheSlo
   ASSERT_TRUE(target.ok()) << target.status();
   std::unique_ptr<ClusterClient> loader = Connect(*source, kSourcePassword);
   ASSERT_NE(loader, nullptr);
-  ASSERT_TRUE(FillMixed(*loader, 2000).ok());
+  absl::Status filled = FillMixed(*loader, 2000);
+  ASSERT_TRUE(filled.ok()) << filled;
   const std::vector<std::string> first_range =
       absl::StrSplit(SlotRanges(*source)[Address(*source->nodes()[0])].at(0), '-');
   const std::string tag = TagInSlots(std::stoi(first_range[0]), std::stoi(first_range[1]));
@@ -353,12 +360,14 @@ TEST_F(ClusterSourceTest, ASlotMovedBetweenSourceMastersFailsTheTaskNamingTheSlo
     const std::string key = absl::StrCat("{", tag, "}:key:", i);
     in_slot.push_back({key, {"SET", key, absl::StrCat(i)}});
   }
-  ASSERT_TRUE(loader->Load(in_slot).ok());
+  absl::Status loaded = loader->Load(in_slot);
+  ASSERT_TRUE(loaded.ok()) << loaded;
   ClusterLoadOptions load;
   load.tags = {tag};
   load.multi_key = false;
   ClusterSourceWriter writer(*source, kSourcePassword, load);
-  ASSERT_TRUE(writer.Start().ok());
+  absl::Status started = writer.Start();
+  ASSERT_TRUE(started.ok()) << started;
 
   const std::string id =
       CreateAndConfigureAddrs("incremental_migration", "auto", source->Addrs(), kSourcePassword,
