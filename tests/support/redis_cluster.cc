@@ -4,12 +4,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 
 namespace rms::test_support {
 
 absl::StatusOr<std::unique_ptr<RedisCluster>> RedisCluster::Start(RedisClusterOptions options) {
   std::unique_ptr<RedisCluster> cluster(new RedisCluster());
+  cluster->password_ = options.password;
   const int count = options.masters * (1 + options.replicas_per_master);
   for (int i = 0; i < count; ++i) {
     RedisServerOptions node;
@@ -77,6 +79,87 @@ absl::Status RedisCluster::WaitUntilOk() const {
     absl::SleepFor(absl::Milliseconds(100));  // polling a condition with a deadline
   }
   return absl::UnavailableError(absl::StrCat("the cluster did not become ok: ", last));
+}
+
+absl::StatusOr<int> RedisCluster::MasterOf(int node) const {
+  // ROLE, one element a line: "master" <offset> <replica host, port, offset>..., or "slave"
+  // <master host> <master port> <link state> <offset>.
+  absl::StatusOr<std::string> role = nodes_.at(node)->Cli({"ROLE"});
+  if (!role.ok()) return role.status();
+  std::vector<std::string> lines = absl::StrSplit(*role, '\n');
+  if (lines[0] == "master") return node;
+  if (lines[0] != "slave" || lines.size() < 3) {
+    return absl::UnavailableError(absl::StrCat("ROLE: ", *role));
+  }
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (absl::StrCat(nodes_[i]->port()) == lines[2]) return static_cast<int>(i);
+  }
+  return absl::NotFoundError(absl::StrCat("node ", node, " replicates an unknown node: ", *role));
+}
+
+absl::StatusOr<std::vector<int>> RedisCluster::ReplicasOf(int master) const {
+  std::vector<int> replicas;
+  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+    absl::StatusOr<int> of = MasterOf(i);
+    if (!of.ok()) return of.status();
+    if (*of == master && i != master) replicas.push_back(i);
+  }
+  return replicas;
+}
+
+absl::Status RedisCluster::WaitUntilMaster(int node) const {
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  std::string last;
+  while (absl::Now() < deadline) {
+    absl::StatusOr<int> of = MasterOf(node);
+    last = of.ok() ? absl::StrCat("replicates node ", *of) : of.status().ToString();
+    if (of.ok() && *of == node) return WaitUntilOk();
+    absl::SleepFor(absl::Milliseconds(50));  // polling a condition with a deadline
+  }
+  return absl::UnavailableError(absl::StrCat("node ", node, " did not become a master: ", last));
+}
+
+absl::Status RedisCluster::MoveSlot(int slot, int from, int to) const {
+  auto run = [&](int node, const std::vector<std::string>& args) -> absl::StatusOr<std::string> {
+    absl::StatusOr<std::string> out = nodes_.at(node)->Cli(args);
+    if (!out.ok()) return out.status();
+    if (absl::StartsWith(*out, "ERR") || absl::StartsWith(*out, "IOERR") ||
+        absl::StartsWith(*out, "NOAUTH") || absl::StartsWith(*out, "WRONGPASS")) {
+      return absl::UnavailableError(absl::StrCat(absl::StrJoin(args, " "), ": ", *out));
+    }
+    return out;
+  };
+  auto id = [&](int node) { return run(node, {"CLUSTER", "MYID"}); };
+  absl::StatusOr<std::string> from_id = id(from), to_id = id(to);
+  if (!from_id.ok()) return from_id.status();
+  if (!to_id.ok()) return to_id.status();
+  const std::string s = absl::StrCat(slot);
+  if (auto r = run(to, {"CLUSTER", "SETSLOT", s, "IMPORTING", *from_id}); !r.ok())
+    return r.status();
+  if (auto r = run(from, {"CLUSTER", "SETSLOT", s, "MIGRATING", *to_id}); !r.ok())
+    return r.status();
+  while (true) {
+    absl::StatusOr<std::string> keys = run(from, {"CLUSTER", "GETKEYSINSLOT", s, "100"});
+    if (!keys.ok()) return keys.status();
+    if (keys->empty()) break;
+    std::vector<std::string> migrate = {"MIGRATE", "127.0.0.1", absl::StrCat(nodes_[to]->port()),
+                                        "",        "0",         "10000"};
+    if (!password_.empty()) migrate.insert(migrate.end(), {"AUTH", password_});
+    migrate.push_back("KEYS");
+    for (absl::string_view key : absl::StrSplit(*keys, '\n')) migrate.emplace_back(key);
+    absl::StatusOr<std::string> moved = run(from, migrate);
+    if (!moved.ok()) return moved.status();
+    if (*moved != "OK") return absl::UnavailableError(absl::StrCat("MIGRATE: ", *moved));
+  }
+  std::vector<int> order = {to, from};
+  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+    absl::StatusOr<int> of = MasterOf(i);
+    if (of.ok() && *of == i && i != to && i != from) order.push_back(i);
+  }
+  for (int node : order) {
+    if (auto r = run(node, {"CLUSTER", "SETSLOT", s, "NODE", *to_id}); !r.ok()) return r.status();
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> RedisCluster::Cli(const std::vector<std::string>& args) const {

@@ -28,18 +28,35 @@ class RedisCluster {
   // within 30 s.
   static absl::StatusOr<std::unique_ptr<RedisCluster>> Start(RedisClusterOptions options);
 
-  // Every node, masters first as created (redis-cli assigns the first `masters` as masters).
+  // Every node, masters first as created (redis-cli assigns the first `masters` as masters; a
+  // failover changes the roles, see MasterOf).
   const std::vector<std::unique_ptr<RedisServer>>& nodes() const { return nodes_; }
   // "127.0.0.1:<port>" of every node, comma-separated (an `addrs` value).
   std::string Addrs() const;
   // Runs redis-cli in cluster mode (-c: follows redirections) against the first node.
   absl::StatusOr<std::string> Cli(const std::vector<std::string>& args) const;
 
+  // The index in nodes() of the master that nodes()[node] replicates now (ROLE), or `node`
+  // itself when it is a master. (Which replica follows which master is redis-cli's choice.)
+  absl::StatusOr<int> MasterOf(int node) const;
+  // The indexes of the nodes that replicate nodes()[master] now.
+  absl::StatusOr<std::vector<int>> ReplicasOf(int master) const;
+  // Polls (deadline 30 s) until every node reports cluster_state:ok with every slot covered.
+  absl::Status WaitUntilOk() const;
+  // Polls (deadline 30 s) until nodes()[node] is a master (e.g. after CLUSTER FAILOVER on it)
+  // and every node reports cluster_state:ok.
+  absl::Status WaitUntilMaster(int node) const;
+  // Moves `slot` with its keys from master nodes()[from] to master nodes()[to] as
+  // `redis-cli --cluster reshard` does: CLUSTER SETSLOT IMPORTING on `to`, MIGRATING on `from`,
+  // MIGRATE of its keys (100 at a time), then SETSLOT NODE on `to`, `from` and every other
+  // master. UNAVAILABLE with the refusal when a step fails.
+  absl::Status MoveSlot(int slot, int from, int to) const;
+
  private:
   absl::Status Create(const RedisClusterOptions& options);
-  absl::Status WaitUntilOk() const;
 
   std::vector<std::unique_ptr<RedisServer>> nodes_;
+  std::string password_;
 };
 
 }  // namespace rms::test_support
