@@ -24,6 +24,7 @@ absl::Status ValidateConfigureTaskBody(const v1::ConfigureTaskBody& body) {
   RETURN_IF_ERROR(ValidateResumeMode("resume_mode", body.resume_mode()));
   RETURN_IF_ERROR(ValidateBandwidth("bandwidth_limit_mb", body.bandwidth_limit_mb()));
   RETURN_IF_ERROR(ValidateFullResyncPolicy("full_resync_policy", body.full_resync_policy()));
+  RETURN_IF_ERROR(ValidateDbMapping("db_mapping", body.db_mapping()));
   RETURN_IF_ERROR(
       ValidateInstanceBody("source_instance", body.has_source_instance(), body.source_instance()));
   return ValidateInstanceBody("target_instance", body.has_target_instance(),

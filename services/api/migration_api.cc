@@ -100,6 +100,7 @@ absl::StatusOr<v1::ConfigureTaskResponse> MigrationApi::ConfigureTask(
   config.resume_mode = body.resume_mode();
   config.bandwidth_limit_mb = body.bandwidth_limit_mb();
   config.full_resync_policy = body.full_resync_policy();
+  config.db_mapping = std::map<int, int>(body.db_mapping().begin(), body.db_mapping().end());
   config.source = std::move(source);
   config.target = std::move(target);
   const std::string config_json = TaskConfigToJson(config);

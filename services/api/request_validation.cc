@@ -80,6 +80,18 @@ absl::Status ValidateFullResyncPolicy(absl::string_view field, absl::string_view
   return errors::BadValue(field, "flush, fail");
 }
 
+absl::Status ValidateDbMapping(absl::string_view field,
+                               const google::protobuf::Map<int32_t, int32_t>& mapping) {
+  constexpr int32_t kMaxDb = 65535;
+  if (mapping.size() > 1024) return errors::BadValue(field, "at most 1024 databases");
+  for (const auto& [from, to] : mapping) {
+    if (from < 0 || from > kMaxDb || to < 0 || to > kMaxDb) {
+      return errors::BadValue(field, "source and target databases 0..65535");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateBandwidth(absl::string_view field, absl::string_view value) {
   if (value.empty()) return absl::OkStatus();
   bool digits = std::all_of(value.begin(), value.end(), absl::ascii_isdigit);

@@ -29,6 +29,9 @@ absl::Status ValidateMigrationMethod(absl::string_view field, absl::string_view 
 absl::Status ValidateResumeMode(absl::string_view field, absl::string_view mode);
 // "", "flush" or "fail" (our extension); 400 naming `field` otherwise.
 absl::Status ValidateFullResyncPolicy(absl::string_view field, absl::string_view policy);
+// db_mapping (ours): databases 0..65535 on both sides, at most 1024 entries.
+absl::Status ValidateDbMapping(absl::string_view field,
+                               const google::protobuf::Map<int32_t, int32_t>& mapping);
 // Optional ("" = unlimited); decimal digits with a value in 1..10240 (DCS.4002 if not digits,
 // DCS.4004 if out of range).
 absl::Status ValidateBandwidth(absl::string_view field, absl::string_view value);

@@ -2,9 +2,9 @@
 #include "services/rest_json/json_codec.h"
 
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
@@ -37,8 +37,8 @@ absl::Status DecodeValue(const json& value, const std::string& name, const Field
       } else if (value.is_number_integer() && AcceptsInteger(field)) {
         text = value.dump();
       } else {
-        return errors::WrongType(name, AcceptsInteger(field) ? "a string or an integer"
-                                                             : "a string");
+        return errors::WrongType(name,
+                                 AcceptsInteger(field) ? "a string or an integer" : "a string");
       }
       repeated ? reflection.AddString(&message, &field, std::move(text))
                : reflection.SetString(&message, &field, std::move(text));
@@ -73,12 +73,40 @@ absl::Status DecodeValue(const json& value, const std::string& name, const Field
   }
 }
 
+// A map field given as a JSON object ({"2": 0}): one entry per member; integer keys are written
+// as strings, as proto3 JSON does.
+absl::Status DecodeMap(const json& object, const std::string& name, const FieldDescriptor& field,
+                       Message& message) {
+  if (!object.is_object()) return errors::WrongType(name, "an object");
+  const FieldDescriptor& key_field = *field.message_type()->map_key();
+  const FieldDescriptor& value_field = *field.message_type()->map_value();
+  for (const auto& [key, value] : object.items()) {
+    const std::string entry_name = absl::StrCat(name, ".", key);
+    json typed_key = key;
+    if (key_field.cpp_type() == FieldDescriptor::CPPTYPE_INT32) {
+      int32_t number = 0;
+      if (!absl::SimpleAtoi(key, &number)) {
+        return errors::WrongType(name, "an object whose keys are integers");
+      }
+      typed_key = number;
+    }
+    Message* entry = message.GetReflection()->AddMessage(&message, &field);
+    if (absl::Status s = DecodeValue(typed_key, entry_name, key_field, *entry); !s.ok()) return s;
+    if (absl::Status s = DecodeValue(value, entry_name, value_field, *entry); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status DecodeObject(const json& object, const std::string& path, Message& message) {
   for (const auto& [key, value] : object.items()) {
     const std::string name = path.empty() ? key : absl::StrCat(path, ".", key);
     const FieldDescriptor* field = message.GetDescriptor()->FindFieldByName(key);
     if (field == nullptr) return errors::UnknownField(name);
     if (value.is_null()) continue;
+    if (field->is_map()) {
+      if (absl::Status s = DecodeMap(value, name, *field, message); !s.ok()) return s;
+      continue;
+    }
     if (field->is_repeated()) {
       if (!value.is_array()) return errors::WrongType(name, "an array");
       for (size_t i = 0; i < value.size(); ++i) {

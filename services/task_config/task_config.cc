@@ -49,6 +49,11 @@ std::string TaskConfigToJson(const TaskConfig& config) {
          {"vpc_id", config.vpc_id},
          {"subnet_id", config.subnet_id},
          {"security_group_id", config.security_group_id}};
+  if (!config.db_mapping.empty()) {
+    json mapping = json::object();
+    for (const auto& [from, to] : config.db_mapping) mapping[std::to_string(from)] = to;
+    j["db_mapping"] = mapping;
+  }
   if (config.source) j["source"] = EndpointToJson(*config.source);
   if (config.target) j["target"] = EndpointToJson(*config.target);
   if (!config.file_source.empty() || !config.files.empty()) {
@@ -74,6 +79,11 @@ absl::StatusOr<TaskConfig> TaskConfigFromJson(absl::string_view text) {
     config.vpc_id = j.value("vpc_id", "");
     config.subnet_id = j.value("subnet_id", "");
     config.security_group_id = j.value("security_group_id", "");
+    if (j.contains("db_mapping")) {
+      for (const auto& [from, to] : j["db_mapping"].items()) {
+        config.db_mapping[std::stoi(from)] = to.get<int>();
+      }
+    }
     if (j.contains("source")) config.source = EndpointFromJson(j["source"]);
     if (j.contains("target")) config.target = EndpointFromJson(j["target"]);
     if (j.contains("backup_files")) {
@@ -85,7 +95,7 @@ absl::StatusOr<TaskConfig> TaskConfigFromJson(absl::string_view text) {
       }
     }
     return config;
-  } catch (const json::exception& e) {
+  } catch (const std::exception& e) {  // json::exception, or std::stoi on a db_mapping key
     return absl::InternalError("stored task config has a field of the wrong type");
   }
 }

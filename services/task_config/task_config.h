@@ -1,6 +1,7 @@
 // TaskConfig: what a configured task must do, as stored in the tasks.config jsonb column.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,7 @@ struct TaskConfig {
   std::string bandwidth_limit_mb;  // "" = unlimited
   // flush | fail | "" (flush only if the target held no keys at the first sync); see README.
   std::string full_resync_policy;
+  std::map<int, int> db_mapping;  // source db -> target db (ours); unlisted dbs keep theirs
   std::optional<EndpointConfig> source;
   std::optional<EndpointConfig> target;
   // Accepted and echoed; they mean nothing here.

@@ -30,6 +30,7 @@ OnlineMigrationJob::OnlineMigrationJob(const storage::TaskRecord& task,
       secrets_(secrets),
       limits_(limits),
       shard_(std::move(shard)),
+      db_mapping_(config_.db_mapping),
       status_(task.status),
       own_resync_policy_(config_.full_resync_policy, task, store),
       resync_policy_(shard_ && shard_->resync_policy != nullptr ? *shard_->resync_policy

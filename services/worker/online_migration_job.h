@@ -19,6 +19,7 @@
 #include "services/engine/writer/target_sink.h"
 #include "services/engine/writer/target_writer.h"
 #include "services/task_config/task_config.h"
+#include "services/worker/db_mapping.h"
 #include "services/worker/engine_limits.h"
 #include "services/worker/full_resync_policy.h"
 #include "services/worker/job_progress.h"
@@ -109,6 +110,7 @@ class OnlineMigrationJob final : public MigrationJob {
   const crypto::SecretBox& secrets_;
   EngineLimits limits_;
   const std::optional<ShardRole> shard_;
+  const DbMapping db_mapping_;                         // config_.db_mapping
   std::vector<engine::redis::Endpoint> source_nodes_;  // as configured
   engine::redis::Endpoint source_;                     // the node replicated from
   std::optional<ShardSlotGuard> slot_guard_;           // a shard's, once loaded

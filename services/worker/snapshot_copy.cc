@@ -17,7 +17,8 @@ void Publish(const engine::writer::TargetSink& writer, JobProgress& progress, Se
 
 absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetSink& writer,
                           JobProgress& progress, TaskContext& context,
-                          const std::function<void(const std::string&)>& warn) {
+                          const std::function<void(const std::string&)>& warn,
+                          const DbMapping* mapping) {
   // Keep no raw capture bigger than what the writer would still RESTORE: bigger keys are
   // rewritten from their decoded elements anyway.
   engine::rdb::RdbLimits limits;
@@ -31,6 +32,7 @@ absl::Status CopySnapshot(engine::io::ByteSource& rdb, engine::writer::TargetSin
     absl::StatusOr<engine::rdb::RdbEvent> event = reader.Next();
     if (!event.ok()) return context.cancelled() ? context.reason() : event.status();
     if (reader.version() > 0 && events == 0) writer.set_source_rdb_version(reader.version());
+    if (mapping != nullptr) mapping->Apply(*event);
     if (absl::Status s = writer.Apply(*event); !s.ok()) return s;
     progress.snapshot_bytes = reader.bytes_read();
     if (++events % 256 == 0) {

@@ -21,6 +21,11 @@ absl::Status OnlineMigrationJob::SyncOnce(TaskContext& context, const JobReporte
   engine::replication::SessionOptions options;
   options.client_name = ApplierClientName(task_.id, task_.lease_epoch);
   options.throttle = throttle();
+  if (!db_mapping_.empty()) {
+    options.command_rewrite = [this](absl::Span<const absl::string_view> args) {
+      return db_mapping_.MapCommand(args);
+    };
+  }
   if (slot_guard_) {
     options.command_check = [this](absl::Span<const absl::string_view> args) {
       return slot_guard_->Check(args);
@@ -139,7 +144,8 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session, T
   progress_.source_behind_us = 0;
   progress_.snapshot_size = session.snapshot_size();
   auto warn = [&](const std::string& w) { reporter.log("warning", "TARGET_WARNING", w); };
-  absl::Status status = CopySnapshot(session.snapshot(), *writer_, progress_, context, warn);
+  absl::Status status =
+      CopySnapshot(session.snapshot(), *writer_, progress_, context, warn, &db_mapping_);
   if (!status.ok()) return context.cancelled() ? context.reason() : Fail("snapshot", status);
   reporter.log("info", "FULL_SYNC_DONE",
                absl::StrCat("snapshot copied: ", progress_.keys_written.load(), " keys, ",

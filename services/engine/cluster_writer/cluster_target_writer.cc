@@ -172,7 +172,7 @@ absl::Status ClusterTargetWriter::NotInDbZero(int db, absl::string_view what) co
   return absl::FailedPreconditionError(
       absl::StrCat(what, " is in db ", db,
                    ", but a Redis Cluster target has only db 0: migrate only db 0 of the source "
-                   "to a cluster"));
+                   "to a cluster, or map the source's databases to 0 with db_mapping"));
 }
 
 absl::Status ClusterTargetWriter::Flush() {

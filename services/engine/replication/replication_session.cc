@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
+#include "services/engine/resp/resp.h"
 
 namespace rms::engine::replication {
 
@@ -100,6 +101,21 @@ absl::StatusOr<RawReplicatedCommand> ReplicationSession::NextRawCommand(absl::Ti
     if (absl::Status checked = options_.command_check(command->args); !checked.ok()) {
       broken_ = checked;
       return checked;
+    }
+  }
+  if (command.ok() && options_.command_rewrite) {
+    absl::StatusOr<std::optional<std::vector<std::string>>> rewritten =
+        options_.command_rewrite(command->args);
+    if (!rewritten.ok()) {
+      broken_ = rewritten.status();
+      return rewritten.status();
+    }
+    if (rewritten->has_value()) {
+      rewritten_args_ = **std::move(rewritten);
+      rewritten_views_.assign(rewritten_args_.begin(), rewritten_args_.end());
+      rewritten_bytes_ = resp::EncodeCommand(rewritten_args_);
+      command->args = rewritten_views_;
+      command->bytes = rewritten_bytes_;
     }
   }
   return command;

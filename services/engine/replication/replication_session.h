@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -43,6 +46,11 @@ struct SessionOptions {
   // Called with each streamed command's arguments before NextRawCommand() returns it; an error
   // breaks the session with that error (the command is not returned). Null = no check.
   std::function<absl::Status(absl::Span<const absl::string_view> args)> command_check;
+  // Then called with the arguments; a vector replaces the command (same offset), nullopt keeps
+  // it, an error breaks the session. Null = none.
+  std::function<absl::StatusOr<std::optional<std::vector<std::string>>>(
+      absl::Span<const absl::string_view> args)>
+      command_rewrite;
 };
 
 // Phases, in order: Start() (connect, AUTH, REPLCONF, PSYNC) -> after +FULLRESYNC, snapshot()
@@ -121,6 +129,10 @@ class ReplicationSession {
 
   redis::Endpoint source_;
   SessionOptions options_;
+  // The last command replaced by options_.command_rewrite (what NextRawCommand returned views of).
+  std::vector<std::string> rewritten_args_;
+  std::vector<absl::string_view> rewritten_views_;
+  std::string rewritten_bytes_;
   ReplicationLink link_;
   SnapshotSource snapshot_;
   CommandStream stream_;

@@ -291,6 +291,47 @@ TEST_F(ClusterTargetTest, SourceKeysOutsideDbZeroFailWithTheDbNamed) {
   EXPECT_NE(logs.find("db 2"), std::string::npos) << logs;
 }
 
+// db_mapping (ours) {"2": 0, "5": 0}: db 2's and db 5's keys land in the cluster's db 0, in the
+// snapshot and in the stream (SELECT 2 / SELECT 5 become SELECT 0).
+TEST_F(ClusterTargetTest, ADbMappingMergesSourceDatabasesIntoDbZero) {
+  auto source = test_support::RedisServer::Start(
+      ServerOptions("cluster-dbmap-source", {"repl-diskless-sync-delay 0"}));
+  ASSERT_TRUE(source.ok()) << source.status();
+  std::unique_ptr<test_support::RedisCluster> cluster = StartCluster();
+  ASSERT_NE(cluster, nullptr);
+  ASSERT_TRUE((*source)->Cli({"SET", "in-db0", "x"}).ok());
+  ASSERT_TRUE((*source)->Cli({"-n", "2", "SET", "in-db2", "y"}).ok());
+  ASSERT_TRUE((*source)->Cli({"-n", "5", "RPUSH", "list-db5", "a", "b"}).ok());
+
+  Json body{{"migration_method", "incremental_migration"},
+            {"resume_mode", "auto"},
+            {"db_mapping", {{"2", 0}, {"5", 0}}},
+            {"source_instance", {{"addrs", AddrOf(**source)}, {"password", (*source)->password()}}},
+            {"target_instance", {{"addrs", cluster->Addrs()}, {"password", kClusterPassword}}}};
+  const std::string id = CreateAndConfigureBody(body);
+  ASSERT_FALSE(id.empty());
+  Json task = WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60));
+  ASSERT_EQ(task["status"], "INCRMIGEATING") << Logs(id).dump();
+  ASSERT_TRUE((*source)->Cli({"-n", "2", "INCRBY", "late-db2", "7"}).ok());
+  ASSERT_TRUE((*source)->Cli({"-n", "5", "LPUSH", "list-db5", "c"}).ok());
+  ASSERT_TRUE((*source)->Cli({"SET", "late-db0", "z"}).ok());
+  auto read = [&](const std::vector<std::string>& args) {
+    return cluster->Cli(args).value_or("?");
+  };
+  EXPECT_TRUE(test_support::WaitFor(
+      [&] {
+        return read({"GET", "late-db0"}) == "z" && read({"GET", "late-db2"}) == "7";
+      },
+      absl::Now() + absl::Seconds(20)))
+      << Logs(id).dump();
+  EXPECT_EQ(read({"GET", "in-db0"}), "x");
+  EXPECT_EQ(read({"GET", "in-db2"}), "y");
+  EXPECT_EQ(read({"LRANGE", "list-db5", "0", "-1"}), "c\na\nb");
+  auto stopped = rest_->Send("POST", P("/migration-task/" + id + "/sync-stop"));
+  EXPECT_EQ(stopped.status, 200) << stopped.body;
+  EXPECT_EQ(WaitForStatus(id, {"TERMINATED"}, absl::Seconds(30))["status"], "TERMINATED");
+}
+
 TEST_F(ClusterTargetTest, ASourceClusterWithSeveralMastersIsCopiedMasterByMaster) {
   std::unique_ptr<test_support::RedisCluster> source_cluster = StartCluster();
   ASSERT_NE(source_cluster, nullptr);
