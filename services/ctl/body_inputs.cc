@@ -4,7 +4,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "services/common/status_macros.h"
 #include "services/ctl/exit_codes.h"
 
@@ -122,6 +124,21 @@ absl::StatusOr<Json> ConfigureBody(const ParsedArgs& args, std::istream& in, con
     body["resume_mode"] = "auto";  // the API requires it; a --body is sent as written
   }
   if (auto bandwidth = args.Value("--bandwidth")) body["bandwidth_limit_mb"] = *bandwidth;
+  if (auto mapping = args.Value("--db-mapping")) {
+    // "2:0,5:0" -> {"2": 0, "5": 0}; the service checks the ranges.
+    Json dbs = Json::object();
+    for (absl::string_view pair : absl::StrSplit(*mapping, ',', absl::SkipWhitespace())) {
+      std::vector<absl::string_view> sides = absl::StrSplit(pair, ':');
+      int from = 0, to = 0;
+      if (sides.size() != 2 || !absl::SimpleAtoi(sides[0], &from) ||
+          !absl::SimpleAtoi(sides[1], &to)) {
+        return UsageError(
+            absl::StrCat("--db-mapping takes SRC:DST[,SRC:DST...], not '", pair, "'"));
+      }
+      dbs[std::to_string(from)] = to;
+    }
+    body["db_mapping"] = dbs;
+  }
   return body;
 }
 

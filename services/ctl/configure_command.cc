@@ -28,7 +28,7 @@ void AddConfigureCommand(std::vector<CommandSpec>& out) {
        {{"--source", "--source-id", "--source-password-env", "--target", "--target-id",
          "--target-password-env", "--method", "--resume-mode", "--bandwidth", "--body",
          "--source-username", "--source-tls-ca", "--source-tls-server-name", "--target-username",
-         "--target-tls-ca", "--target-tls-server-name"},
+         "--target-tls-ca", "--target-tls-server-name", "--db-mapping"},
         {"--source-tls", "--source-tls-insecure", "--target-tls", "--target-tls-insecure"}},
        Configure});
 }

@@ -15,6 +15,7 @@ tasks:
                  --method full|incremental [--resume-mode auto|manual] [--bandwidth MB]
                  [--source-username U] [--source-tls] [--source-tls-ca PEM_FILE]
                  [--source-tls-server-name NAME] [--source-tls-insecure] (same for --target-)
+                 [--db-mapping SRC:DST[,SRC:DST...]]   e.g. 2:0 into a cluster's db 0
   configure TASK --body FILE                    raw JSON body ('-' = stdin); flags add to it
   list [--name N] [--offset N] [--limit N]      tasks of the project
   show TASK                                     task details

@@ -17,11 +17,26 @@ namespace {
 using testing::MapEnv;
 
 ParsedArgs Args(const std::vector<std::string>& args) {
-  FlagSpec spec{{"--source", "--source-id", "--source-password-env", "--target", "--target-id",
-                 "--target-password-env", "--method", "--resume-mode", "--bandwidth", "--body",
-                 "--mode", "--sample-keys", "--ttl-tolerance", "--source-username",
-                 "--source-tls-ca", "--source-tls-server-name", "--target-username",
-                 "--target-tls-ca", "--target-tls-server-name"},
+  FlagSpec spec{{"--source",
+                 "--source-id",
+                 "--source-password-env",
+                 "--target",
+                 "--target-id",
+                 "--target-password-env",
+                 "--method",
+                 "--resume-mode",
+                 "--bandwidth",
+                 "--body",
+                 "--mode",
+                 "--sample-keys",
+                 "--ttl-tolerance",
+                 "--source-username",
+                 "--source-tls-ca",
+                 "--source-tls-server-name",
+                 "--target-username",
+                 "--target-tls-ca",
+                 "--target-tls-server-name",
+                 "--db-mapping"},
                 {"--source-tls", "--source-tls-insecure", "--target-tls", "--target-tls-insecure"}};
   return ParseArgs(args, spec).value();
 }
@@ -121,6 +136,21 @@ TEST(ConfigureBodyTest, BodyFromStdinWithFlagsOnTop) {
   EXPECT_EQ((*body)["target_instance"],
             Json::parse(R"({"addrs":"127.0.0.1:6380","password":"pw"})"));
   EXPECT_EQ((*body)["source_instance"], Json::parse(R"({"addrs":"127.0.0.1:6379"})"));
+}
+
+TEST(ConfigureBodyTest, DbMappingPairsBecomeAnObject) {
+  std::istringstream in;
+  auto body = ConfigureBody(
+      Args({"--source", "a:1", "--target", "b:1", "--method", "full", "--db-mapping", "2:0, 5:0"}),
+      in, MapEnv({}));
+  ASSERT_TRUE(body.ok()) << body.status();
+  EXPECT_EQ((*body)["db_mapping"], Json::parse(R"({"2":0,"5":0})"));
+  for (const char* bad : {"2", "2:x", "2:0:1", "a:0"}) {
+    auto refused = ConfigureBody(
+        Args({"--source", "a:1", "--target", "b:1", "--method", "full", "--db-mapping", bad}), in,
+        MapEnv({}));
+    EXPECT_EQ(ExitCodeOf(refused.status()), 2) << bad;
+  }
 }
 
 TEST(ConfigureBodyTest, BodyFromAFile) {
