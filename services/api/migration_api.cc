@@ -103,6 +103,7 @@ absl::StatusOr<v1::ConfigureTaskResponse> MigrationApi::ConfigureTask(
   config.db_mapping = std::map<int, int>(body.db_mapping().begin(), body.db_mapping().end());
   config.source = std::move(source);
   config.target = std::move(target);
+  if (options_.check_peers) RETURN_IF_ERROR(options_.check_peers(config));
   const std::string config_json = TaskConfigToJson(config);
   ASSIGN_OR_RETURN(storage::TaskRecord task,
                    Mutate(request.project_id(), request.task_id(),

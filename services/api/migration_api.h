@@ -30,6 +30,9 @@ struct MigrationApiOptions {
   int max_sync_stop_waits = 4;
   // The wall clock (tests may pin it).
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Asked at configure with the new config (its passwords sealed): a catalogue error refuses the
+  // configuration (e.g. a source's databases that cannot fit the target). Null = no check.
+  std::function<absl::Status(const task_config::TaskConfig&)> check_peers;
 };
 
 // Every method is thread-safe (state lives in the stores) and returns catalogue errors: the

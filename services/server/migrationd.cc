@@ -28,6 +28,7 @@
 #include "services/metrics/verification_metrics.h"
 #include "services/server/service_state.h"
 #include "services/server/worker_role.h"
+#include "services/worker/database_fit_check.h"
 #include "services/worker/verification_runner.h"
 #include "storage/pg_signature_ledger.h"
 #include "storage/pg_verification_store.h"
@@ -152,7 +153,12 @@ absl::Status RunServer(const ServerOptions& options) {
   });
   exposer->RegisterCollectable(process_metrics);
 
-  api::MigrationApi api(state->store(), state->store(), verification_store, state->secrets());
+  api::MigrationApiOptions api_options;
+  api_options.check_peers = [&secrets = state->secrets()](const task_config::TaskConfig& config) {
+    return worker::CheckDatabasesFitTarget(config, secrets);
+  };
+  api::MigrationApi api(state->store(), state->store(), verification_store, state->secrets(),
+                        api_options);
   storage::PgSignatureLedger signature_ledger(state->store().pool());
   auth::ReplayGuard replay_guard(&signature_ledger);
   auth::Authenticator authenticator(

@@ -275,18 +275,41 @@ TEST_F(ClusterTargetTest, TlsClusterTargetWithAnAclUserThroughTheWorker) {
   }
 }
 
-TEST_F(ClusterTargetTest, SourceKeysOutsideDbZeroFailWithTheDbNamed) {
-  auto source = test_support::RedisServer::Start(ServerOptions("cluster-db-source"));
+// Without a db_mapping, keys outside db 0 cannot go into a cluster: refused at configure when the
+// source holds them already (400 naming the db), a task failure naming it when they come later.
+TEST_F(ClusterTargetTest, SourceKeysOutsideDbZeroAreRefusedOrFailWithTheDbNamed) {
+  auto source = test_support::RedisServer::Start(
+      ServerOptions("cluster-db-source", {"repl-diskless-sync-delay 0"}));
   ASSERT_TRUE(source.ok()) << source.status();
   std::unique_ptr<test_support::RedisCluster> cluster = StartCluster();
   ASSERT_NE(cluster, nullptr);
   ASSERT_TRUE((*source)->Cli({"SET", "in-db0", "x"}).ok());
   ASSERT_TRUE((*source)->Cli({"-n", "2", "SET", "in-db2", "y"}).ok());
 
-  const std::string id = ConfigureToCluster("full_amount_migration", **source, *cluster);
-  ASSERT_FALSE(id.empty());
-  Json task = WaitForStatus(id, {"SUCCESS", "MIGRATION_FAILED"}, absl::Seconds(60));
-  ASSERT_EQ(task["status"], "MIGRATION_FAILED");
+  auto created = rest_->Send("POST", P("/migration/instance"), R"({"name":"db-task"})");
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = created.json["id"];
+  Json body{{"migration_method", "incremental_migration"},
+            {"resume_mode", "auto"},
+            {"source_instance", {{"addrs", AddrOf(**source)}, {"password", (*source)->password()}}},
+            {"target_instance", {{"addrs", cluster->Addrs()}, {"password", kClusterPassword}}}};
+  auto refused = rest_->Send("POST", P("/migration/" + id + "/task"), body.dump());
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.json.value("error_code", ""), "DCS.4002") << refused.body;
+  EXPECT_NE(refused.body.find("db 2"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("db_mapping"), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.body.find((*source)->password()), std::string::npos);
+
+  // Once db 2 is empty the configuration is taken; a key written there later fails the task.
+  ASSERT_TRUE((*source)->Cli({"-n", "2", "FLUSHDB"}).ok());
+  auto configured = rest_->Send("POST", P("/migration/" + id + "/task"), body.dump());
+  ASSERT_EQ(configured.status, 200) << configured.body;
+  ASSERT_EQ(WaitForStatus(id, {"INCRMIGEATING", "MIGRATION_FAILED"}, absl::Seconds(60))["status"],
+            "INCRMIGEATING")
+      << Logs(id).dump();
+  ASSERT_TRUE((*source)->Cli({"-n", "2", "SET", "late-db2", "y"}).ok());
+  EXPECT_EQ(WaitForStatus(id, {"MIGRATION_FAILED"}, absl::Seconds(60))["status"],
+            "MIGRATION_FAILED");
   const std::string logs = Logs(id).dump();
   EXPECT_NE(logs.find("db 2"), std::string::npos) << logs;
 }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "services/worker/database_fit_check.h"
 #include "services/worker/failure_code.h"
 
 namespace rms::worker {
@@ -47,6 +48,14 @@ TEST(DbMappingTest, StreamCommandsNamingADatabaseAreRewritten) {
   EXPECT_EQ(swapped.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(FailureCodeOf(swapped.status()), "DB_MAPPING_CONFLICT");
   EXPECT_FALSE(DbMapping({}).MapCommand(Args{"SELECT", "2"})->has_value());
+}
+
+TEST(DbMappingTest, DatabasesWithKeysAreReadFromInfoKeyspace) {
+  EXPECT_EQ(DatabasesWithKeys("# Keyspace\r\ndb0:keys=12,expires=0,avg_ttl=0\r\n"
+                              "db2:keys=5,expires=1,avg_ttl=9\r\ndb7:keys=0,expires=0\r\n"),
+            (std::vector<int>{0, 2}));
+  EXPECT_TRUE(DatabasesWithKeys("# Keyspace\r\n").empty());
+  EXPECT_TRUE(DatabasesWithKeys("dbx:keys=1\r\n").empty());
 }
 
 }  // namespace
