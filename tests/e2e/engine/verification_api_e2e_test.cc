@@ -65,6 +65,16 @@ TEST_F(VerificationApiE2eTest, TasksWithoutBothSidesCannotBeVerified) {
   auto imported = rest_->Send("POST", P("/migration-task"), import.dump());
   ASSERT_EQ(imported.status, 200) << imported.body;
   ExpectError(PostVerify(imported.json["id"], "{}"), 400, "DCS.4139", "import");
+  // A db_mapping is not followed by the verification yet: refused rather than misreported.
+  Json mapped{
+      {"migration_method", "full_amount_migration"},
+      {"resume_mode", "auto"},
+      {"db_mapping", {{"1", 0}}},
+      {"source_instance", {{"addrs", AddrOf(*source_)}, {"password", source_->password()}}},
+      {"target_instance", {{"addrs", AddrOf(*target_)}, {"password", target_->password()}}}};
+  const std::string with_mapping = CreateAndConfigureBody(mapped);
+  ASSERT_FALSE(with_mapping.empty());
+  ExpectError(PostVerify(with_mapping, "{}"), 400, "DCS.4139", "db_mapping");
 }
 
 TEST_F(VerificationApiE2eTest, UnknownVerificationsAndTasksAreNotFound) {
