@@ -19,7 +19,10 @@ absl::StatusOr<ShardSlotGuard> ShardSlotGuard::Load(engine::redis::RedisClient& 
 
 absl::Status ShardSlotGuard::Check(absl::Span<const absl::string_view> args) const {
   if (args.empty()) return absl::OkStatus();
-  if (absl::EqualsIgnoreCase(args[0], "FLUSHALL") || absl::EqualsIgnoreCase(args[0], "FLUSHDB")) {
+  // The only shard (a one-master cluster) may flush: nobody else's keys are on the target.
+  const bool only_shard = shard_.owned.all();
+  if (!only_shard &&
+      (absl::EqualsIgnoreCase(args[0], "FLUSHALL") || absl::EqualsIgnoreCase(args[0], "FLUSHDB"))) {
     return WithFailureCode(
         absl::FailedPreconditionError(absl::StrCat(
             "source master of shard ", shard_.slots, " replicated ", absl::AsciiStrToUpper(args[0]),

@@ -2,7 +2,8 @@
 // forwarded. A key outside the shard's slots means a slot is moving between source masters (the
 // importing master replicates RESTORE-ASKING or writes under ASKING): the two streams have no
 // common order, so the task fails naming the slot instead of maybe losing the key. A FLUSHALL or
-// FLUSHDB of one master cannot be replayed on a target shared with the other shards either.
+// FLUSHDB of one of several masters cannot be replayed on a target shared with the other shards
+// either (a one-master cluster's is forwarded).
 #pragma once
 
 #include "absl/status/statusor.h"

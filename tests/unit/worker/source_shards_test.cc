@@ -75,6 +75,10 @@ TEST(SourceShardsTest, TheGuardPassesOwnKeysAndFailsOthersNamingTheSlot) {
   absl::Status flushed = guard.Check({"flushall"});
   EXPECT_EQ(FailureCodeOf(flushed), "SOURCE_SHARD_FLUSHED");
   EXPECT_NE(flushed.message().find("FLUSHALL"), std::string::npos) << flushed;
+  // The only shard of a one-master cluster forwards it.
+  SourceShard everything;
+  everything.owned.set();
+  EXPECT_TRUE(ShardSlotGuard(Keys(), everything).Check({"FLUSHALL"}).ok());
 }
 
 }  // namespace
