@@ -1,13 +1,11 @@
 // CheckDatabasesFitTarget: source databases against a cluster target's single db, at configure.
 #include "services/worker/database_fit_check.h"
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "services/common/errors.h"
 #include "services/engine/topology/topology.h"
 #include "services/worker/db_mapping.h"
+#include "services/worker/dbsize_probe.h"
 #include "services/worker/endpoints.h"
 
 namespace rms::worker {
@@ -26,18 +24,8 @@ engine::redis::ClientOptions Quick() {
 
 std::vector<int> DatabasesWithKeys(absl::string_view info) {
   std::vector<int> dbs;
-  for (absl::string_view line : absl::StrSplit(info, '\n')) {
-    if (!absl::ConsumePrefix(&line, "db")) continue;
-    const size_t colon = line.find(':');
-    int db = 0;
-    int64_t keys = 0;
-    const size_t at = line.find("keys=");
-    if (colon == absl::string_view::npos || at == absl::string_view::npos ||
-        !absl::SimpleAtoi(line.substr(0, colon), &db)) {
-      continue;
-    }
-    absl::string_view count = line.substr(at + 5);
-    if (absl::SimpleAtoi(count.substr(0, count.find(',')), &keys) && keys > 0) dbs.push_back(db);
+  for (const auto& [db, keys] : KeysPerDb(info)) {
+    if (keys > 0) dbs.push_back(db);
   }
   return dbs;
 }

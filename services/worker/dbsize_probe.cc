@@ -1,6 +1,7 @@
 // DbSizeProbe: counts the keys of a Redis node (all databases) for the stats API.
 #include "services/worker/dbsize_probe.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "services/worker/probe_call.h"
@@ -13,17 +14,28 @@ constexpr absl::Duration kProbeTimeout = absl::Seconds(2);
 
 }  // namespace
 
-int64_t KeysInKeyspace(absl::string_view info) {
-  int64_t total = 0;
+std::map<int, int64_t> KeysPerDb(absl::string_view info) {
+  std::map<int, int64_t> out;
   // "db0:keys=12,expires=0,avg_ttl=0"
   for (absl::string_view line : absl::StrSplit(info, '\n')) {
-    if (line.substr(0, 2) != "db") continue;
-    size_t start = line.find("keys=");
-    if (start == absl::string_view::npos) continue;
+    if (!absl::ConsumePrefix(&line, "db")) continue;
+    const size_t colon = line.find(':');
+    const size_t start = line.find("keys=");
+    int db = 0;
+    if (colon == absl::string_view::npos || start == absl::string_view::npos ||
+        !absl::SimpleAtoi(line.substr(0, colon), &db)) {
+      continue;
+    }
     absl::string_view rest = line.substr(start + 5);
     int64_t keys = 0;
-    if (absl::SimpleAtoi(rest.substr(0, rest.find(',')), &keys)) total += keys;
+    if (absl::SimpleAtoi(rest.substr(0, rest.find(',')), &keys)) out[db] = keys;
   }
+  return out;
+}
+
+int64_t KeysInKeyspace(absl::string_view info) {
+  int64_t total = 0;
+  for (const auto& [db, keys] : KeysPerDb(info)) total += keys;
   return total;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -30,6 +31,8 @@ class DbSizeProbe {
   int64_t last_ = -1;
 };
 
+// The "keys=N" of each "db<i>:" line of an INFO keyspace reply, by db.
+std::map<int, int64_t> KeysPerDb(absl::string_view info);
 // Sums "keys=N" over the db lines of an INFO keyspace reply.
 int64_t KeysInKeyspace(absl::string_view info);
 

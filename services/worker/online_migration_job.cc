@@ -103,17 +103,28 @@ void OnlineMigrationJob::ResetWriter() {
 
 absl::Status OnlineMigrationJob::ResolvePeersOnce() {
   if (peers_resolved_) return absl::OkStatus();
+  // A shard's master was discovered by the parent just before this job started.
   absl::StatusOr<engine::redis::Endpoint> source =
-      shard_ ? FindShardMaster(source_nodes_, shard_->shard) : ResolveSourceNode(source_nodes_);
+      shard_ ? shard_->shard.master : ResolveSourceNode(source_nodes_);
   if (!source.ok()) return Fail("source", source.status());
   absl::StatusOr<std::vector<engine::redis::Endpoint>> target_nodes =
       ToEngineEndpoints(*config_.target, secrets_, "target");
   if (!target_nodes.ok()) return Fail("target", target_nodes.status());
   absl::StatusOr<TargetLayout> target = ResolveTarget(*target_nodes);
   if (!target.ok()) return Fail("target", target.status());
-  source_ = *std::move(source);
   target_ = *std::move(target);
   peers_resolved_ = true;
+  UseSource(*std::move(source));
+  if (target_.cluster) {
+    LogInfo(absl::StrCat("task ", task_.id, ": the target is a Redis Cluster with ",
+                         target_.masters.size(), " masters"));
+  }
+  return absl::OkStatus();
+}
+
+void OnlineMigrationJob::UseSource(engine::redis::Endpoint source) {
+  source_ = std::move(source);
+  source_fenced_ = false;
   {
     absl::MutexLock lock(&live_mu_);
     source_address_ = source_.Describe();
@@ -122,11 +133,6 @@ absl::Status OnlineMigrationJob::ResolvePeersOnce() {
   stats_.StartProbes(source_,
                      probe_target ? target_.masters : std::vector<engine::redis::Endpoint>{},
                      IsIncremental(config_));
-  if (target_.cluster) {
-    LogInfo(absl::StrCat("task ", task_.id, ": the target is a Redis Cluster with ",
-                         target_.masters.size(), " masters"));
-  }
-  return absl::OkStatus();
 }
 
 absl::Status OnlineMigrationJob::EnsureClusterWriter(const JobReporter& reporter) {

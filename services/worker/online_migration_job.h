@@ -81,6 +81,9 @@ class OnlineMigrationJob final : public MigrationJob {
   // Once per run, until it succeeds: asks the configured nodes whether the source and the target
   // are standalone servers or clusters, and starts the stats probes.
   absl::Status ResolvePeersOnce();
+  // Replicates from `source` from now on (the first time, or after a failover): fences it again,
+  // names it in the stats and points the stats probes at it.
+  void UseSource(engine::redis::Endpoint source);
   // Makes (or remakes, after a target failure) the writer; takes over an older owner's handover.
   absl::Status EnsureWriter(const JobReporter& reporter);
   // EnsureWriter for a Redis Cluster target: every master's connection is fenced when it opens.

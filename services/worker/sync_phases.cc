@@ -70,15 +70,7 @@ absl::Status OnlineMigrationJob::FollowShardMaster(const JobReporter& reporter) 
                    absl::StrCat("the shard's master moved from ", source_.Describe(), " to ",
                                 master->Describe(), " (a failover): continuing there after offset ",
                                 resume_.applied));
-      source_ = *std::move(master);
-      source_fenced_ = false;
-      {
-        absl::MutexLock lock(&live_mu_);
-        source_address_ = source_.Describe();
-      }
-      stats_.StartProbes(
-          source_, shard_->probe_target ? target_.masters : std::vector<engine::redis::Endpoint>{},
-          config_.migration_method == "incremental_migration");
+      UseSource(*std::move(master));
     }
     return absl::OkStatus();
   }
