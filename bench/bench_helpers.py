@@ -621,38 +621,75 @@ def human_bytes(n):
         n /= 1024
 
 
+# Column names of the native replica's repl-diskless-load modes.
+NATIVE_MODE_LABELS = {"disabled": "native disk", "on-empty-db": "native diskless",
+                      "swapdb": "native swapdb"}
+
+
+def native_mode_of(run, meta):
+    """The repl-diskless-load of a native run (results written before it was recorded: the
+    meta line's single mode, or Redis' default)."""
+    mode = run.get("native_mode")
+    if mode:
+        return mode
+    meta_mode = meta.get("native_repl_diskless_load")
+    return meta_mode if meta_mode and meta_mode != "both" else "disabled"
+
+
 def table(args):
     rows = [json.loads(line) for line in open(args.results) if line.strip()]
     meta = next(r for r in rows if r["kind"] == "meta")
     native_runs = [r for r in rows if r["kind"] == "native"]
     our_runs = [r for r in rows if r["kind"] == "ours"]
-    best_native = min(r["seconds"] for r in native_runs) if native_runs else None
+    # The native modes in the order they were planned (meta) or first seen.
+    modes = list(meta.get("native_modes") or [])
+    for r in native_runs:
+        if native_mode_of(r, meta) not in modes:
+            modes.append(native_mode_of(r, meta))
+    if not modes:
+        modes = ["disabled"]
+    by_mode = {m: [r for r in native_runs if native_mode_of(r, meta) == m] for m in modes}
+    best_native = {m: min((r["seconds"] for r in runs), default=None)
+                   for m, runs in by_mode.items()}
     best_ours = min(r["seconds"] for r in our_runs) if our_runs else None
     rdb = next((r["rdb_bytes"] for r in our_runs if r.get("rdb_bytes")), None)
     peak = max((r["peak_vmrss_kb"] for r in our_runs), default=None)
     hwm = max((r["vmhwm_kb"] or 0 for r in our_runs), default=None)
-    ratio = f"{best_ours / best_native:.2f}" if best_native and best_ours else "?"
-    header = ["profile", "keys", "RDB size", "native s", "ours s", "ours/native",
-              "our peak VmHWM", "our peak VmRSS (sampled)", "source used_memory"]
-    values = [meta["profile"], str(meta["dbsize"]), human_bytes(rdb),
-              f"{best_native:.2f}" if best_native else "?",
-              f"{best_ours:.2f}" if best_ours else "?", ratio,
-              human_bytes(hwm * 1024) if hwm else "?",
-              human_bytes(peak * 1024) if peak else "?",
-              human_bytes(meta["used_memory"])]
+    label = {m: NATIVE_MODE_LABELS.get(m, f"native {m}") for m in modes}
+    header = ["profile", "keys", "RDB size"]
+    values = [meta["profile"], str(meta["dbsize"]), human_bytes(rdb)]
+    for m in modes:
+        header.append(f"{label[m]} s")
+        values.append(f"{best_native[m]:.2f}" if best_native[m] else "?")
+    header.append("ours s")
+    values.append(f"{best_ours:.2f}" if best_ours else "?")
+    for m in modes:
+        header.append(f"ours/{label[m]}")
+        values.append(f"{best_ours / best_native[m]:.2f}" if best_native[m] and best_ours
+                      else "?")
+    header += ["our peak VmHWM", "our peak VmRSS (sampled)", "source used_memory"]
+    values += [human_bytes(hwm * 1024) if hwm else "?",
+               human_bytes(peak * 1024) if peak else "?",
+               human_bytes(meta["used_memory"])]
     widths = [max(len(h), len(v)) for h, v in zip(header, values)]
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     print("| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |")
     print()
-    print(f"all runs (s): native {[r['seconds'] for r in native_runs]}, "
-          f"ours {[r['seconds'] for r in our_runs]}; idle migrationd VmRSS "
-          f"{human_bytes((our_runs[0]['idle_vmrss_kb'] or 0) * 1024) if our_runs else '?'}")
+    natives = ", ".join(f"{label[m]} ({m}) {[r['seconds'] for r in by_mode[m]]}" for m in modes)
+    print(f"all runs (s): {natives}, ours {[r['seconds'] for r in our_runs]}; idle migrationd "
+          f"VmRSS {human_bytes((our_runs[0]['idle_vmrss_kb'] or 0) * 1024) if our_runs else '?'}"
+          f"; migrationd CPUs {meta.get('md_cpus') or 'not pinned'} "
+          f"({meta.get('md_allowed_cpus', '?')} allowed)")
+    width = max(len(m) for m in modes)
     for r in native_runs:
-        print(f"  native run: {r['seconds']}s (load {r['loadavg_1m_before']:.1f}) phases {r['phases']} CPU source "
+        mode = native_mode_of(r, meta)
+        print(f"  native run ({mode}):{' ' * (width - len(mode))} {r['seconds']}s "
+              f"(load {r['loadavg_1m_before']:.1f}) phases {r['phases']} CPU source "
               f"{r['source_cpu_s']}s target {r['target_cpu_s']}s")
     for r in our_runs:
-        print(f"  ours run:   {r['seconds']}s (load {r['loadavg_1m_before']:.1f}) phases {r['phases']} CPU migrationd "
+        print(f"  ours run:{' ' * (width + 5)} {r['seconds']}s (load "
+              f"{r['loadavg_1m_before']:.1f}) phases {r['phases']} CPU migrationd "
               f"{r['migrationd_cpu_s']}s source {r['source_cpu_s']}s target "
               f"{r['target_cpu_s']}s; busiest threads {r['busiest_threads'][:2]}")
     if our_runs and our_runs[-1].get("target_commands"):

@@ -4,13 +4,15 @@
 #
 # usage: bench/full_migration_bench.sh [--keys N] [--profile strings|mixed] [--value-bytes B]
 #          [--populate-gb G] [--runs R] [--diskless-sync-delay S] [--source-config 'LINE']...
-#          [--native-diskless-load disabled|on-empty-db|swapdb] [--timeout S] [--results FILE]
-#          [--keep] [--perf]
+#          [--native-diskless-load both|disabled|on-empty-db|swapdb] [--md-cpus LIST]
+#          [--timeout S] [--results FILE] [--keep] [--perf]
 #
 # Starts its own redis-servers (loopback, free ports, `save ""`, private temp dir) and its own
-# migrationd (embedded PostgreSQL in the temp dir, ports 0), loads the source, then for each round
-# times (a) REPLICAOF into a fresh empty redis-server and (b) a full_amount_migration task into a
-# fresh empty redis-server, checks DEBUG DIGEST after (b), and prints the best of each.
+# migrationd (embedded PostgreSQL in the temp dir, ports 0; under `taskset -c LIST` with
+# --md-cpus), loads the source, then for each round times (a) REPLICAOF into a fresh empty
+# redis-server, once per native repl-diskless-load mode (default `both`: disabled, then
+# on-empty-db) and (b) a full_amount_migration task into a fresh empty redis-server, checks
+# DEBUG DIGEST after (b), and prints the best of each.
 # Everything it started is stopped by PID at exit.
 { # the whole script is one block, so bash parses it completely before running it
 set -euo pipefail
@@ -29,7 +31,8 @@ timeout_s=3600
 results=""
 keep=0
 perf=0
-native_load=""
+native_load=both
+md_cpus=""
 source_config=()
 
 usage() {
@@ -50,13 +53,29 @@ while [ $# -gt 0 ]; do
     --keep) keep=1; shift ;;
     --perf) perf=1; shift ;;
     --native-diskless-load) native_load=$2; shift 2 ;;
+    --md-cpus) md_cpus=$2; shift 2 ;;
     -h|--help) sed -n "4,8p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage ;;
   esac
 done
 case "$profile" in strings|mixed) ;; *) echo "--profile must be strings or mixed" >&2; exit 2 ;; esac
-case "$native_load" in ""|disabled|on-empty-db|swapdb) ;;
-  *) echo "--native-diskless-load must be disabled, on-empty-db or swapdb" >&2; exit 2 ;; esac
+case "$native_load" in
+  both) native_modes=(disabled on-empty-db) ;;  # disk load (Redis' default), then from the socket
+  disabled|on-empty-db|swapdb) native_modes=("$native_load") ;;
+  *) echo "--native-diskless-load must be both, disabled, on-empty-db or swapdb" >&2; exit 2 ;;
+esac
+md_launch=()  # prefix of the migrationd command line: taskset -c LIST with --md-cpus
+if [ -n "$md_cpus" ]; then
+  [[ "$md_cpus" =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]] || {
+    echo "--md-cpus: '$md_cpus' is not a CPU list for taskset -c (digits, commas, dashes," \
+         "e.g. 0 or 0,1 or 0-3)" >&2; exit 2; }
+  command -v taskset >/dev/null ||
+    { echo "--md-cpus needs taskset (util-linux), which is not installed" >&2; exit 1; }
+  taskset -c "$md_cpus" true 2>/dev/null ||
+    { echo "--md-cpus: taskset -c $md_cpus fails on this machine (CPUs 0-$(($(nproc --all) - 1))" \
+           "exist; allowed here: $(taskset -cp $$ | sed 's/.*: //'))" >&2; exit 2; }
+  md_launch=(taskset -c "$md_cpus")
+fi
 fill_bytes=0
 if [ -n "$populate_gb" ]; then
   # DEBUG POPULATE as many ~1 KB strings as make G GiB of used_memory on the source (1000-byte
@@ -166,43 +185,53 @@ src_dbsize=$(json_field "$src_info" dbsize)
 diskless=$(redis-cli -p "$src_port" config get repl-diskless-sync | tail -1)
 echo "   dbsize $src_dbsize, used_memory $(json_field "$src_info" used_memory_human)," \
      "digest $src_digest, repl-diskless-sync $diskless, repl-diskless-sync-delay $sync_delay"
-$py - "$src_info" "$profile" "$value_bytes" "$diskless" "$sync_delay" "${native_load:-disabled}" \
-  >"$results" <<'EOF'
+
+# --- migrationd (started before any clock) ----------------------------------------------------
+mkdir -p "$work/md"
+# With --md-cpus, taskset sets the affinity and execs migrationd (same PID); its embedded
+# PostgreSQL child inherits the affinity.
+"${md_launch[@]+"${md_launch[@]}"}" "$bin" --data-dir "$work/md" --http-listen 127.0.0.1:0 \
+  --grpc-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --ready-file "$work/ready.json" \
+  2>"$work/migrationd.log" &
+md_pid=$!
+pids+=("$md_pid")
+wait_for 120 test -s "$work/ready.json" || { cat "$work/migrationd.log" >&2; exit 1; }
+md_affinity=$($py -c 'import os,sys; a=sorted(os.sched_getaffinity(int(sys.argv[1])))
+print(len(a), ",".join(map(str, a)))' "$md_pid")
+md_allowed=${md_affinity%% *}
+md_allowed_list=${md_affinity#* }
+$py - "$src_info" "$profile" "$value_bytes" "$diskless" "$sync_delay" "$native_load" \
+  "$md_cpus" "$md_allowed" "$md_allowed_list" "${native_modes[@]}" >"$results" <<'EOF'
 import json, os, sys
 info = json.loads(sys.argv[1])
 info.update(kind="meta", profile=sys.argv[2], value_bytes=int(sys.argv[3]),
             repl_diskless_sync=sys.argv[4], repl_diskless_sync_delay=int(sys.argv[5]),
-            native_repl_diskless_load=sys.argv[6], cpus=os.cpu_count())
+            native_repl_diskless_load=sys.argv[6], native_modes=sys.argv[10:],
+            cpus=os.cpu_count(), md_cpus=sys.argv[7] or None,
+            md_allowed_cpus=int(sys.argv[8]), md_allowed_cpu_list=sys.argv[9])
 print(json.dumps(info))
 EOF
-
-# --- migrationd (started before any clock) ----------------------------------------------------
-mkdir -p "$work/md"
-"$bin" --data-dir "$work/md" --http-listen 127.0.0.1:0 --grpc-listen 127.0.0.1:0 \
-  --metrics-listen 127.0.0.1:0 --ready-file "$work/ready.json" 2>"$work/migrationd.log" &
-md_pid=$!
-pids+=("$md_pid")
-wait_for 120 test -s "$work/ready.json" || { cat "$work/migrationd.log" >&2; exit 1; }
 http_port=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["http_port"])' \
   "$work/ready.json")
 token=$("$bin" credentials create --project bench --data-dir "$work/md" |
   $py -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 api="http://127.0.0.1:$http_port/v2/bench"
-echo "== migrationd pid $md_pid, REST on 127.0.0.1:$http_port"
+echo "== migrationd pid $md_pid, REST on 127.0.0.1:$http_port, CPUs ${md_cpus:-not pinned}" \
+     "($md_allowed allowed: $md_allowed_list)"
 
 # --- rounds -----------------------------------------------------------------------------------
 for round in $(seq 1 "$runs"); do
-  # (a) native replication into a fresh, empty redis-server (default repl-diskless-load).
-  if [ -n "$native_load" ]; then
-    start_redis "native-$round" "repl-diskless-load $native_load"
-  else
-    start_redis "native-$round"
-  fi
-  tgt_port=$started_port; tgt_pid=$started_pid
-  out=$($py "$helpers" native "$src_port" "$tgt_port" "$src_pid" "$tgt_pid" --timeout "$timeout_s")
-  echo "$out" | $py -c 'import json,sys; d=json.load(sys.stdin); d["kind"]="native"; print(json.dumps(d))' >>"$results"
-  echo "   round $round native: $(json_field "$out" seconds)s"
-  stop_pid "$tgt_pid"; rm -rf "$work/native-$round"
+  # (a) native replication into a fresh, empty redis-server, once per repl-diskless-load mode
+  # (set explicitly, `disabled` being Redis' default).
+  for mode in "${native_modes[@]}"; do
+    start_redis "native-$round-$mode" "repl-diskless-load $mode"
+    tgt_port=$started_port; tgt_pid=$started_pid
+    out=$($py "$helpers" native "$src_port" "$tgt_port" "$src_pid" "$tgt_pid" --timeout "$timeout_s")
+    echo "$out" | $py -c 'import json,sys; d=json.load(sys.stdin); d["kind"]="native"
+d["native_mode"]=sys.argv[1]; print(json.dumps(d))' "$mode" >>"$results"
+    echo "   round $round native ($mode): $(json_field "$out" seconds)s"
+    stop_pid "$tgt_pid"; rm -rf "$work/native-$round-$mode"
+  done
 
   # (b) our full migration into a fresh, empty redis-server.
   start_redis "ours-$round"
@@ -261,7 +290,8 @@ fi
 echo
 echo "== results (best of $runs; repl-diskless-sync $diskless on the source," \
      "repl-diskless-sync-delay $sync_delay, native target repl-diskless-load" \
-     "${native_load:-disabled (default)})"
+     "$(printf '%s' "${native_modes[*]}" | sed 's/ / and /g');" \
+     "migrationd CPUs ${md_cpus:-not pinned} ($md_allowed allowed))"
 $py "$helpers" table "$results"
 if [ "$keep" -eq 1 ] || [[ "$results" != "$work"/* ]]; then
   echo "raw results (JSON lines): $results"
