@@ -198,6 +198,7 @@ absl::Status RunServer(const ServerOptions& options) {
     limits.max_command_bytes = size_t(options.max_command_mb) << 20;
     limits.max_transaction_bytes = size_t(options.max_transaction_mb) << 20;
     limits.budget = &memory_budget;
+    limits.snapshot_writer_thread = options.snapshot_threads == 2;
     const worker::VerificationRunnerOptions verify_options;
     auto verification_work = [&](storage::WorkerStore& worker_store) {
       auto runner = std::make_shared<worker::VerificationRunner>(

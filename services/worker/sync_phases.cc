@@ -136,8 +136,10 @@ absl::Status OnlineMigrationJob::CopyFullSnapshot(ReplicationSession& session, T
   progress_.source_behind_us = 0;
   progress_.snapshot_size = session.snapshot_size();
   auto warn = [&](const std::string& w) { reporter.log("warning", "TARGET_WARNING", w); };
-  absl::Status status =
-      CopySnapshot(session.snapshot(), *writer_, progress_, context, warn, &db_mapping_);
+  SnapshotCopyOptions copy_options;
+  copy_options.writer_thread = limits_.snapshot_writer_thread;
+  absl::Status status = CopySnapshot(session.snapshot(), *writer_, progress_, context, warn,
+                                     &db_mapping_, copy_options);
   if (!status.ok()) return context.cancelled() ? context.reason() : Fail("snapshot", status);
   reporter.log("info", "FULL_SYNC_DONE",
                absl::StrCat("snapshot copied: ", progress_.keys_written.load(), " keys, ",

@@ -41,13 +41,19 @@ absl::Status LzfDecompress(absl::string_view in, std::string* out) {
     len += 2;
     if (dist > o) return error("back reference before the start of the output");
     if (o + len > out_len) return error("back reference passes the expected length");
-    // Overlapping copies repeat the last `dist` bytes, so copy byte by byte when they overlap.
-    if (dist >= len) {
-      std::memcpy(op + o, op + o - dist, len);
-    } else {
-      for (size_t k = 0; k < len; ++k) op[o + k] = op[o + k - dist];
+    // An overlapping reference repeats the last `dist` bytes: a run of one byte is a memset, and
+    // longer periods are copied a period at a time (each copy reads only bytes already written).
+    if (dist == 1) {
+      std::memset(op + o, op[o - 1], len);
+      o += len;
+      continue;
     }
-    o += len;
+    while (len > 0) {
+      const size_t step = len < dist ? len : dist;
+      std::memcpy(op + o, op + o - dist, step);
+      o += step;
+      len -= step;
+    }
   }
   if (o != out_len) {
     return error(absl::StrCat("output is ", o, " bytes, expected ", out_len));

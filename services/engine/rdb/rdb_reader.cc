@@ -31,32 +31,84 @@ RdbReader::RdbReader(io::ByteSource& source, RdbLimits limits)
 
 RdbReader::~RdbReader() = default;
 
+namespace {
+
+// Buffers above this are released rather than kept for the next event.
+constexpr size_t kKeptBufferBytes = 1u << 20;
+
+void ReleaseIfLarge(std::string& s) {
+  if (s.capacity() > kKeptBufferBytes) {
+    std::string().swap(s);
+  } else {
+    s.clear();
+  }
+}
+
+// Back to a default event, keeping the capacity of small buffers.
+void ResetEvent(RdbEvent& ev) {
+  ev.type = RdbEvent::kEnd;
+  ev.offset = 0;
+  ev.aux_key.clear();
+  ReleaseIfLarge(ev.aux_value);
+  ev.db = 0;
+  ev.db_size = 0;
+  ev.expires_size = 0;
+  ReleaseIfLarge(ev.function_code);
+  ev.message.clear();
+  ev.header.db = 0;
+  ReleaseIfLarge(ev.header.key);
+  ev.header.rdb_type = 0;
+  ev.header.kind = ValueKind::kString;
+  ev.header.expire_at_ms = -1;
+  ev.header.lru_idle_seconds = -1;
+  ev.header.lfu_freq = -1;
+  ev.chunk.members.clear();
+  ev.chunk.values.clear();
+  ev.chunk.scores.clear();
+  ev.chunk.field_expire_at_ms.clear();
+  ev.chunk.stream_entries.clear();
+  ev.raw_captured = false;
+  ReleaseIfLarge(ev.raw_value);
+  ev.stream.reset();
+  ev.rdb_version = 0;
+  ev.checksum_verified = false;
+}
+
+}  // namespace
+
 absl::StatusOr<RdbEvent> RdbReader::Next() {
+  RdbEvent ev;
+  RETURN_IF_ERROR(Next(&ev));
+  return ev;
+}
+
+absl::Status RdbReader::Next(RdbEvent* event) {
   if (state_ == State::kFailed) return status_;
   if (state_ == State::kDone) {
     return absl::FailedPreconditionError("the RDB has ended: no events after kEnd");
   }
-  absl::StatusOr<RdbEvent> ev = NextEvent();
-  if (!ev.ok()) {
-    status_ = ev.status();
+  ResetEvent(*event);
+  absl::Status status = NextEvent(*event);
+  if (!status.ok()) {
+    status_ = status;
     state_ = State::kFailed;
     decoder_.reset();
   }
-  return ev;
+  return status;
 }
 
-absl::StatusOr<RdbEvent> RdbReader::NextEvent() {
+absl::Status RdbReader::NextEvent(RdbEvent& ev) {
   switch (state_) {
     case State::kHeader:
       RETURN_IF_ERROR(ReadHeader());
       state_ = State::kRecords;
-      return ReadRecord();
+      return ReadRecord(ev);
     case State::kRecords:
-      return ReadRecord();
+      return ReadRecord(ev);
     case State::kValue:
-      return ContinueValue();
+      return ContinueValue(ev);
     case State::kValueEnd:
-      return EndValue();
+      return EndValue(ev);
     default:
       return absl::InternalError("RdbReader in a final state");
   }
@@ -112,9 +164,8 @@ absl::StatusOr<bool> RdbReader::ReadKeyMeta(uint8_t op) {
   }
 }
 
-absl::StatusOr<RdbEvent> RdbReader::ReadRecord() {
+absl::Status RdbReader::ReadRecord(RdbEvent& ev) {
   for (;;) {
-    RdbEvent ev;
     ev.offset = in_.offset();
     ev.db = db_;
     ASSIGN_OR_RETURN(uint8_t op, in_.ReadByte());
@@ -124,46 +175,44 @@ absl::StatusOr<RdbEvent> RdbReader::ReadRecord() {
       case kOpAux:
         ev.type = RdbEvent::kAux;
         RETURN_IF_ERROR(ReadString(in_, limits_, &ev.aux_key));
-        RETURN_IF_ERROR(ReadString(in_, limits_, &ev.aux_value));
-        return ev;
+        return ReadString(in_, limits_, &ev.aux_value);
       case kOpSelectDb: {
         ASSIGN_OR_RETURN(uint64_t db, ReadLength(in_));
         if (db > INT_MAX) return CorruptAt(ev.offset, absl::StrCat("db number ", db));
         db_ = ev.db = static_cast<int>(db);
         ev.type = RdbEvent::kSelectDb;
-        return ev;
+        return absl::OkStatus();
       }
       case kOpResizeDb: {
         ev.type = RdbEvent::kResizeDb;
         ASSIGN_OR_RETURN(ev.db_size, ReadLength(in_));
         ASSIGN_OR_RETURN(ev.expires_size, ReadLength(in_));
-        return ev;
+        return absl::OkStatus();
       }
       case kOpModuleAux: {
         ev.type = RdbEvent::kModuleAux;
         ASSIGN_OR_RETURN(ev.message, SkipModuleAux(in_, limits_));
-        return ev;
+        return absl::OkStatus();
       }
       case kOpFunction2:
         ev.type = RdbEvent::kFunction;
-        RETURN_IF_ERROR(ReadString(in_, limits_, &ev.function_code));
-        return ev;
+        return ReadString(in_, limits_, &ev.function_code);
       case kOpFunctionPreGa:
         return absl::FailedPreconditionError(absl::StrCat(
             "RDB at offset ", ev.offset,
             " holds functions in the Redis 7.0 release-candidate format, which is not supported"));
       case kOpEof:
-        return Finish(std::move(ev));
+        return Finish(ev);
       default:
         if (!IsValueType(op)) {
           return CorruptAt(ev.offset, absl::StrCat("unknown record type ", static_cast<int>(op)));
         }
-        return BeginKey(op, std::move(ev));
+        return BeginKey(op, ev);
     }
   }
 }
 
-absl::StatusOr<RdbEvent> RdbReader::BeginKey(uint8_t type, RdbEvent ev) {
+absl::Status RdbReader::BeginKey(uint8_t type, RdbEvent& ev) {
   ev.type = RdbEvent::kKeyBegin;
   KeyHeader& h = ev.header;
   h.db = db_;
@@ -178,15 +227,14 @@ absl::StatusOr<RdbEvent> RdbReader::BeginKey(uint8_t type, RdbEvent ev) {
   value_type_ = type;
   value_offset_ = in_.offset();
   value_elements_ = 0;
-  capturing_ = limits_.raw_capture_limit > 0;
+  capturing_ = limits_.raw_capture_limit > 0 && (!capture_filter_ || capture_filter_(h));
   if (capturing_) in_.StartTee(&capture_, limits_.raw_capture_limit);
   ASSIGN_OR_RETURN(decoder_, StartValue(type, DecodeContext{&in_, &limits_, version_}));
   state_ = State::kValue;
-  return ev;
+  return absl::OkStatus();
 }
 
-absl::StatusOr<RdbEvent> RdbReader::ContinueValue() {
-  RdbEvent ev;
+absl::Status RdbReader::ContinueValue(RdbEvent& ev) {
   ev.type = RdbEvent::kElements;
   ev.db = db_;
   bool done = false;
@@ -200,12 +248,11 @@ absl::StatusOr<RdbEvent> RdbReader::ContinueValue() {
                                              limits_.max_elements, " elements"));
   }
   if (done) state_ = State::kValueEnd;
-  if (!ev.chunk.empty()) return ev;
-  return EndValue();
+  if (!ev.chunk.empty()) return absl::OkStatus();
+  return EndValue(ev);
 }
 
-absl::StatusOr<RdbEvent> RdbReader::EndValue() {
-  RdbEvent ev;
+absl::Status RdbReader::EndValue(RdbEvent& ev) {
   ev.type = RdbEvent::kKeyEnd;
   ev.offset = in_.offset();
   ev.db = db_;
@@ -216,17 +263,17 @@ absl::StatusOr<RdbEvent> RdbReader::EndValue() {
   if (capturing_) {
     ev.raw_captured = in_.StopTee();
     capturing_ = false;
-    if (ev.raw_captured) ev.raw_value = std::move(capture_);
-    capture_ = std::string();
+    if (ev.raw_captured) ev.raw_value.swap(capture_);  // each keeps its buffer for the next key
+    ReleaseIfLarge(capture_);
   }
   ev.stream = decoder_->TakeStream();
   decoder_.reset();
   state_ = State::kRecords;
-  return ev;
+  return absl::OkStatus();
 }
 
 // EOF opcode, then from version 5 a little-endian CRC64 of everything before it (0: disabled).
-absl::StatusOr<RdbEvent> RdbReader::Finish(RdbEvent ev) {
+absl::Status RdbReader::Finish(RdbEvent& ev) {
   ev.type = RdbEvent::kEnd;
   ev.rdb_version = version_;
   in_.Flush();
@@ -244,7 +291,7 @@ absl::StatusOr<RdbEvent> RdbReader::Finish(RdbEvent ev) {
     }
   }
   state_ = State::kDone;
-  return ev;
+  return absl::OkStatus();
 }
 
 }  // namespace rms::engine::rdb

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,7 +35,18 @@ class RdbReader {
   RdbReader(const RdbReader&) = delete;
   RdbReader& operator=(const RdbReader&) = delete;
 
+  // The next event, in a new RdbEvent (tests, and callers that keep events).
   absl::StatusOr<RdbEvent> Next();
+  // The next event, written over `event`, whose buffers are reused: the fast way to read a whole
+  // RDB. Every field the new event does not set is reset to its default.
+  absl::Status Next(RdbEvent* event);
+
+  // Which keys' values are captured raw for RESTORE (RdbEvent::raw_value), asked at each key's
+  // kKeyBegin; unset: every key (up to RdbLimits::raw_capture_limit). A sink that writes some
+  // values from their decoded elements anyway (small strings batched into MSET) saves the copy.
+  void set_capture_filter(std::function<bool(const KeyHeader&)> filter) {
+    capture_filter_ = std::move(filter);
+  }
 
   // The RDB version from the header; 0 before the first Next().
   int version() const { return version_; }
@@ -51,13 +64,13 @@ class RdbReader {
   };
   class CrcObserver;
 
-  absl::StatusOr<RdbEvent> NextEvent();
+  absl::Status NextEvent(RdbEvent& ev);
   absl::Status ReadHeader();
-  absl::StatusOr<RdbEvent> ReadRecord();
-  absl::StatusOr<RdbEvent> BeginKey(uint8_t type, RdbEvent ev);
-  absl::StatusOr<RdbEvent> ContinueValue();
-  absl::StatusOr<RdbEvent> EndValue();
-  absl::StatusOr<RdbEvent> Finish(RdbEvent ev);
+  absl::Status ReadRecord(RdbEvent& ev);
+  absl::Status BeginKey(uint8_t type, RdbEvent& ev);
+  absl::Status ContinueValue(RdbEvent& ev);
+  absl::Status EndValue(RdbEvent& ev);
+  absl::Status Finish(RdbEvent& ev);
   // Reads the opcodes that only annotate the next key; false if `op` is not one of them.
   absl::StatusOr<bool> ReadKeyMeta(uint8_t op);
 
@@ -77,6 +90,7 @@ class RdbReader {
   uint64_t value_elements_ = 0;
   bool capturing_ = false;
   std::string capture_;
+  std::function<bool(const KeyHeader&)> capture_filter_;
 };
 
 }  // namespace rms::engine::rdb

@@ -11,12 +11,6 @@ namespace {
 
 using Type = RespValue::Type;
 
-void AppendBulk(std::string& out, absl::string_view arg) {
-  absl::StrAppend(&out, "$", arg.size(), "\r\n");
-  out.append(arg.data(), arg.size());
-  out.append("\r\n");
-}
-
 // Redis-strict integers: an optional '-' then decimal digits, nothing else (no '+', no spaces).
 bool ParseStrictInt(absl::string_view text, int64_t* out) {
   const size_t digits_from = !text.empty() && text[0] == '-' ? 1 : 0;
@@ -32,6 +26,24 @@ absl::Status Violation(absl::string_view what) {
 }
 
 }  // namespace
+
+void AppendBulkString(std::string& out, absl::string_view arg) {
+  // "$" + up to 20 digits + CRLF, formatted by hand: this runs once per argument sent.
+  char head[24];
+  char* end = head + sizeof(head);
+  char* p = end;
+  *--p = '\n';
+  *--p = '\r';
+  size_t n = arg.size();
+  do {
+    *--p = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n > 0);
+  *--p = '$';
+  out.append(p, static_cast<size_t>(end - p));
+  out.append(arg.data(), arg.size());
+  out.append("\r\n", 2);
+}
 
 RespValue RespValue::BulkString(std::string text) {
   RespValue value;
@@ -76,7 +88,7 @@ std::string RespValue::Describe() const {
 
 void AppendCommand(std::string& out, absl::Span<const absl::string_view> args) {
   absl::StrAppend(&out, "*", args.size(), "\r\n");
-  for (absl::string_view arg : args) AppendBulk(out, arg);
+  for (absl::string_view arg : args) AppendBulkString(out, arg);
 }
 
 void AppendCommand(std::string& out, std::initializer_list<absl::string_view> args) {
@@ -91,7 +103,7 @@ std::string EncodeCommand(std::initializer_list<absl::string_view> args) {
 
 void AppendCommandStrings(std::string& out, absl::Span<const std::string> args) {
   absl::StrAppend(&out, "*", args.size(), "\r\n");
-  for (const std::string& arg : args) AppendBulk(out, arg);
+  for (const std::string& arg : args) AppendBulkString(out, arg);
 }
 
 std::string EncodeCommand(absl::Span<const std::string> args) {

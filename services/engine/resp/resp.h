@@ -30,6 +30,8 @@ struct RespValue {
   std::string Describe() const;
 };
 
+// Appends "$<len>\r\n<arg>\r\n": one argument of a command whose "*<n>" header is written apart.
+void AppendBulkString(std::string& out, absl::string_view arg);
 // Appends "*<n>\r\n" + "$<len>\r\n<arg>\r\n" per argument.
 void AppendCommand(std::string& out, absl::Span<const absl::string_view> args);
 void AppendCommand(std::string& out, std::initializer_list<absl::string_view> args);

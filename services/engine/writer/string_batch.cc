@@ -1,28 +1,42 @@
-// StringBatch: gathers key/value pairs and queues them as one MSET.
+// StringBatch: gathers key/value pairs, RESP-encoded as they come, and queues them as one MSET.
 #include "services/engine/writer/string_batch.h"
 
-namespace rms::engine::writer {
+#include "absl/strings/str_cat.h"
+#include "services/engine/resp/resp.h"
 
-absl::Status StringBatch::Add(std::string key, std::string value, CommandPipeline& pipeline) {
-  bytes_ += key.size() + value.size();
-  keys_and_values_.push_back(std::move(key));
-  keys_and_values_.push_back(std::move(value));
-  ++keys_batched_;
-  if (keys_and_values_.size() / 2 >= options_.max_keys || bytes_ >= options_.max_bytes) {
-    return FlushTo(pipeline);
+namespace rms::engine::writer {
+namespace {
+
+// Room kept in front of the encoded pairs for "*<count>\r\n$4\r\nMSET\r\n" (at most 34 bytes).
+constexpr size_t kHeaderRoom = 40;
+
+}  // namespace
+
+absl::Status StringBatch::Add(absl::string_view key, absl::string_view value,
+                              CommandPipeline& pipeline) {
+  if (keys_ == 0) {
+    first_key_.assign(key.data(), key.size());
+    body_.assign(kHeaderRoom, ' ');  // the MSET header is written into this room at the end
   }
+  resp::AppendBulkString(body_, key);
+  resp::AppendBulkString(body_, value);
+  bytes_ += key.size() + value.size();
+  ++keys_;
+  ++keys_batched_;
+  if (keys_ >= options_.max_keys || bytes_ >= options_.max_bytes) return FlushTo(pipeline);
   return absl::OkStatus();
 }
 
 absl::Status StringBatch::FlushTo(CommandPipeline& pipeline) {
-  if (keys_and_values_.empty()) return absl::OkStatus();
-  std::vector<absl::string_view> args;
-  args.reserve(keys_and_values_.size() + 1);
-  args.push_back("MSET");
-  args.insert(args.end(), keys_and_values_.begin(), keys_and_values_.end());
+  if (keys_ == 0) return absl::OkStatus();
+  const std::string header = absl::StrCat("*", 2 * keys_ + 1, "\r\n$4\r\nMSET\r\n");
+  const size_t from = kHeaderRoom - header.size();  // fits: at most 20 digits
+  body_.replace(from, header.size(), header);
   // An error names the first key of the batch.
-  const absl::Status status = pipeline.Add(args, keys_and_values_.front());
-  keys_and_values_.clear();
+  const absl::Status status =
+      pipeline.AddEncoded(absl::string_view(body_).substr(from), "MSET", first_key_);
+  body_.clear();
+  keys_ = 0;
   bytes_ = 0;
   return status;
 }

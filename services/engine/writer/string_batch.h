@@ -5,15 +5,15 @@
 
 #include <cstddef>
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "services/engine/writer/command_pipeline.h"
 
 namespace rms::engine::writer {
 
 struct StringBatchOptions {
-  size_t max_keys = 100;               // 0: no batching (one RESTORE per key)
+  size_t max_keys = 1000;              // 0: no batching (one RESTORE per key)
   size_t max_bytes = 256u << 10;       // keys + values of one MSET
   size_t max_value_bytes = 64u << 10;  // larger values are restored one by one
 };
@@ -29,8 +29,9 @@ class StringBatch {
   bool Accepts(size_t value_bytes) const {
     return options_.max_keys > 0 && value_bytes <= options_.max_value_bytes;
   }
-  // Adds one key; when that fills the batch, queues it on `pipeline` (errors of Add).
-  absl::Status Add(std::string key, std::string value, CommandPipeline& pipeline);
+  // Adds one key (copied, already RESP-encoded); when that fills the batch, queues it on
+  // `pipeline` (errors of Add).
+  absl::Status Add(absl::string_view key, absl::string_view value, CommandPipeline& pipeline);
   // Queues "MSET k1 v1 k2 v2 ..." on `pipeline` when the batch holds keys, and empties it.
   absl::Status FlushTo(CommandPipeline& pipeline);
 
@@ -38,7 +39,10 @@ class StringBatch {
 
  private:
   StringBatchOptions options_;
-  std::vector<std::string> keys_and_values_;
+  std::string
+      body_;  // room for the header, then "$<len>\r\n<key>\r\n$<len>\r\n<value>\r\n" per key
+  std::string first_key_;  // names the batch in an error reply
+  size_t keys_ = 0;
   size_t bytes_ = 0;
   uint64_t keys_batched_ = 0;
 };

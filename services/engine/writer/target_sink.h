@@ -18,6 +18,9 @@ class TargetSink {
   virtual ~TargetSink() = default;
 
   virtual void set_source_rdb_version(int version) = 0;
+  // Whether a key's raw RDB value (RdbEvent::raw_value) is of use, asked before its value is read;
+  // false lets the reader skip the copy. A sink must write the key correctly either way.
+  virtual bool NeedsRawValue(const rdb::KeyHeader& /*header*/) const { return true; }
   // Applies one RDB reader event, in reader order.
   virtual absl::Status Apply(const rdb::RdbEvent& event) = 0;
   // Queues one command of the replication stream.

@@ -64,6 +64,11 @@ class TargetWriter final : public TargetSink {
   TargetWriter& operator=(const TargetWriter&) = delete;
 
   void set_source_rdb_version(int version) override { options_.source_rdb_version = version; }
+  // False for the strings that go into MSET batches (a batched string bigger than the batch's
+  // value bound is then written with SET instead of RESTORE: the same value).
+  bool NeedsRawValue(const rdb::KeyHeader& header) const override {
+    return !BatchesStringsLike(header);
+  }
 
   // Applies one reader event, in reader order: kSelectDb -> SELECT (when the db changes);
   // kFunction -> FUNCTION LOAD REPLACE; an aux "lua" script -> SCRIPT LOAD; kKeyBegin..kKeyEnd ->
@@ -101,7 +106,8 @@ class TargetWriter final : public TargetSink {
   TargetWriterStats totals() const override { return stats(); }
 
  private:
-  enum class KeyMode { kNone, kBuffering, kRewriting, kSkipping };
+  // kBatched: a small string already added to the MSET batch, its kKeyEnd still to come.
+  enum class KeyMode { kNone, kBuffering, kRewriting, kSkipping, kBatched };
 
   absl::Status ApplyEvent(const rdb::RdbEvent& event);
   absl::Status SelectDb(int db);
@@ -112,8 +118,9 @@ class TargetWriter final : public TargetSink {
   absl::Status EndKey(const rdb::RdbEvent& event);
   bool CanRestore(const rdb::RdbEvent& event) const;
   absl::Status Restore(const rdb::RdbEvent& event);
-  // Whether the buffered key is a string that goes into the MSET batch.
-  bool BatchesString() const;
+  // Whether a key with this header is a string that goes into the MSET batch when its value is
+  // small enough (StringBatch::Accepts).
+  bool BatchesStringsLike(const rdb::KeyHeader& header) const;
   // Queues the MSET batch, before anything whose order matters.
   absl::Status FlushStrings();
   // `all_entries`: a stream's entries when they were all still held, else null.

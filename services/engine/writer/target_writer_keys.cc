@@ -54,8 +54,6 @@ absl::Status TargetWriter::BeginKey(const rdb::KeyHeader& header) {
   }
   RETURN_IF_ERROR(SelectDb(header.db));
   key_ = header;
-  buffer_ = rdb::ElementChunk();
-  buffered_bytes_ = 0;
   if (header.expire_at_ms >= 0 && header.expire_at_ms <= NowMs()) {
     // Already expired at the source (a master would not load it): make sure the target agrees.
     mode_ = KeyMode::kSkipping;
@@ -86,8 +84,17 @@ absl::Status TargetWriter::AddElements(const rdb::ElementChunk& chunk) {
       return absl::OkStatus();
     case KeyMode::kRewriting:
       return rewriter_.Write(chunk);
+    case KeyMode::kBatched:
+      return absl::FailedPreconditionError("RDB string value in more than one chunk");
     case KeyMode::kBuffering:
       break;
+  }
+  if (buffer_.empty() && chunk.members.size() == 1 && BatchesStringsLike(key_) &&
+      strings_.Accepts(chunk.members.front().size())) {
+    // The whole string is here: straight into the batch, nothing held.
+    mode_ = KeyMode::kBatched;
+    ++stats_.keys_written;
+    return strings_.Add(key_.key, chunk.members.front(), pipeline_);
   }
   const size_t bytes = ChunkBytes(chunk);
   if (buffered_bytes_ + bytes > options_.big_key_bytes) {
@@ -119,12 +126,9 @@ absl::Status TargetWriter::EndKey(const rdb::RdbEvent& event) {
     case KeyMode::kSkipping:
       ++stats_.keys_expired;
       break;
+    case KeyMode::kBatched:
+      break;
     case KeyMode::kBuffering: {
-      if (BatchesString()) {
-        ++stats_.keys_written;
-        status = strings_.Add(std::move(key_.key), std::move(buffer_.members.front()), pipeline_);
-        break;
-      }
       if (CanRestore(event)) {
         status = Restore(event);
         break;
@@ -142,7 +146,7 @@ absl::Status TargetWriter::EndKey(const rdb::RdbEvent& event) {
       break;
   }
   mode_ = KeyMode::kNone;
-  buffer_ = rdb::ElementChunk();
+  if (!buffer_.empty()) buffer_ = rdb::ElementChunk();  // its memory is not kept for later keys
   buffered_bytes_ = 0;
   return status;
 }
@@ -153,10 +157,9 @@ bool TargetWriter::CanRestore(const rdb::RdbEvent& event) const {
          rdb::TargetAcceptsType(key_.rdb_type, options_.target_rdb_version);
 }
 
-bool TargetWriter::BatchesString() const {
-  return !options_.force_rewrite && key_.kind == ValueKind::kString && key_.expire_at_ms < 0 &&
-         key_.lru_idle_seconds < 0 && key_.lfu_freq < 0 && buffer_.members.size() == 1 &&
-         strings_.Accepts(buffer_.members.front().size());
+bool TargetWriter::BatchesStringsLike(const rdb::KeyHeader& header) const {
+  return !options_.force_rewrite && header.kind == ValueKind::kString && header.expire_at_ms < 0 &&
+         header.lru_idle_seconds < 0 && header.lfu_freq < 0 && strings_.Accepts(0);
 }
 
 absl::Status TargetWriter::FlushStrings() { return strings_.FlushTo(pipeline_); }

@@ -76,11 +76,14 @@ std::string FixturePath(const std::string& relative) {
 
 absl::Status ReadRdbEvents(
     const std::string& path, engine::rdb::RdbLimits limits,
-    const std::function<absl::Status(const engine::rdb::RdbEvent&, int version)>& apply) {
+    const std::function<absl::Status(const engine::rdb::RdbEvent&, int version)>& apply,
+    const std::function<bool(const engine::rdb::KeyHeader&)>& capture_filter) {
   ASSIGN_OR_RETURN(auto source, engine::io::FileByteSource::Open(path));
   engine::rdb::RdbReader reader(*source, limits);
+  if (capture_filter) reader.set_capture_filter(capture_filter);
+  engine::rdb::RdbEvent event;  // reused, as the worker's snapshot copy does
   while (true) {
-    ASSIGN_OR_RETURN(engine::rdb::RdbEvent event, reader.Next());
+    RETURN_IF_ERROR(reader.Next(&event));
     RETURN_IF_ERROR(apply(event, reader.version()));
     if (event.type == engine::rdb::RdbEvent::kEnd) return absl::OkStatus();
   }
@@ -89,11 +92,18 @@ absl::Status ReadRdbEvents(
 absl::Status ReplayRdb(const std::string& path, engine::writer::TargetWriter& writer,
                        engine::rdb::RdbLimits limits,
                        const std::function<void(const engine::rdb::RdbEvent&)>& observe) {
-  RETURN_IF_ERROR(ReadRdbEvents(path, limits, [&](const engine::rdb::RdbEvent& event, int version) {
-    writer.set_source_rdb_version(version);
-    if (observe) observe(event);
-    return writer.Apply(event);
-  }));
+  // The writer says which raw values it needs, as in the worker's snapshot copy.
+  auto needs_raw = [&writer](const engine::rdb::KeyHeader& header) {
+    return writer.NeedsRawValue(header);
+  };
+  RETURN_IF_ERROR(ReadRdbEvents(
+      path, limits,
+      [&](const engine::rdb::RdbEvent& event, int version) {
+        writer.set_source_rdb_version(version);
+        if (observe) observe(event);
+        return writer.Apply(event);
+      },
+      needs_raw));
   return writer.Flush();
 }
 

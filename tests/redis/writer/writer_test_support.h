@@ -28,7 +28,8 @@ std::string FixturePath(const std::string& relative);
 // to `apply`, up to kEnd; stops at the first error.
 absl::Status ReadRdbEvents(
     const std::string& path, engine::rdb::RdbLimits limits,
-    const std::function<absl::Status(const engine::rdb::RdbEvent&, int version)>& apply);
+    const std::function<absl::Status(const engine::rdb::RdbEvent&, int version)>& apply,
+    const std::function<bool(const engine::rdb::KeyHeader&)>& capture_filter = nullptr);
 
 // Reads the RDB at `path` with RdbReader and applies every event to `writer` (telling it the
 // source version), then flushes. `observe`, when set, sees each event before the writer does.

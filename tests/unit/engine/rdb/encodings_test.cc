@@ -1,4 +1,6 @@
 // CRC64, LZF and the packed-encoding cursors, one short test per malformed input.
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,56 @@ TEST(LzfTest, DecodesLiteralsAndOverlappingBackReferences) {
   std::string out(3 + 9, '\0');
   ASSERT_TRUE(LzfDecompress(in, &out).ok());
   EXPECT_EQ(out, "abcabcabcabc");
+}
+
+TEST(LzfTest, RunsOfOneByteAndShortPeriodsRepeatExactly) {
+  // "ab", then a reference of length 7 + 5 + 2 = 14 at distance 1 ("b" x 14), then one of length
+  // 5 at distance 2 ("bb" repeated, odd length).
+  std::string in = std::string(
+                       "\x01"
+                       "ab",
+                       3) +
+                   std::string("\xe0\x05\x00", 3) + std::string("\x60\x01", 2);
+  std::string out(2 + 14 + 5, '\0');
+  ASSERT_TRUE(LzfDecompress(in, &out).ok());
+  EXPECT_EQ(out, "a" + std::string(20, 'b'));
+}
+
+// Random valid streams against a byte-by-byte decoder: every distance and length the format
+// allows, overlapping or not.
+TEST(LzfTest, AgreesWithAByteByByteDecoderOnRandomStreams) {
+  std::mt19937 rng(12345);
+  for (int round = 0; round < 300; ++round) {
+    std::string in;
+    std::string expected;
+    for (int op = 0; op < 40; ++op) {
+      if (expected.empty() || rng() % 3 == 0) {
+        const size_t run = 1 + rng() % 32;
+        in.push_back(static_cast<char>(run - 1));
+        for (size_t k = 0; k < run; ++k) {
+          const char c = static_cast<char>('a' + rng() % 3);
+          in.push_back(c);
+          expected.push_back(c);
+        }
+        continue;
+      }
+      const size_t dist = 1 + rng() % std::min<size_t>(expected.size(), 8192);
+      const size_t len = 3 + rng() % 262;  // 3..264
+      const size_t code = len - 2;         // 1..262; 7 and more take an extra byte
+      const size_t d = dist - 1;
+      if (code < 7) {
+        in.push_back(static_cast<char>((code << 5) | (d >> 8)));
+      } else {
+        in.push_back(static_cast<char>((7 << 5) | (d >> 8)));
+        in.push_back(static_cast<char>(code - 7));
+      }
+      in.push_back(static_cast<char>(d & 0xff));
+      for (size_t k = 0; k < len; ++k) expected.push_back(expected[expected.size() - dist]);
+    }
+    std::string out(expected.size(), '\0');
+    ASSERT_TRUE(LzfDecompress(in, &out).ok()) << "round " << round;
+    ASSERT_EQ(out, expected) << "round " << round;
+  }
 }
 
 TEST(LzfTest, RejectsReferenceBeforeTheStart) {
