@@ -5,7 +5,7 @@
 # usage: bench/full_migration_bench.sh [--keys N] [--profile strings|mixed] [--value-bytes B]
 #          [--populate-gb G] [--runs R] [--diskless-sync-delay S] [--source-config 'LINE']...
 #          [--native-diskless-load both|disabled|on-empty-db|swapdb] [--md-cpus LIST]
-#          [--timeout S] [--results FILE] [--keep] [--perf]
+#          [--snapshot-threads auto|1|2] [--timeout S] [--results FILE] [--keep] [--perf]
 #
 # Starts its own redis-servers (loopback, free ports, `save ""`, private temp dir) and its own
 # migrationd (embedded PostgreSQL in the temp dir, ports 0; under `taskset -c LIST` with
@@ -33,6 +33,7 @@ keep=0
 perf=0
 native_load=both
 md_cpus=""
+snapshot_threads=auto
 source_config=()
 
 usage() {
@@ -54,6 +55,7 @@ while [ $# -gt 0 ]; do
     --perf) perf=1; shift ;;
     --native-diskless-load) native_load=$2; shift 2 ;;
     --md-cpus) md_cpus=$2; shift 2 ;;
+    --snapshot-threads) snapshot_threads=$2; shift 2 ;;
     -h|--help) sed -n "4,8p" "$0" | sed "s/^# \{0,1\}//"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage ;;
   esac
@@ -65,6 +67,7 @@ case "$native_load" in
   *) echo "--native-diskless-load must be both, disabled, on-empty-db or swapdb" >&2; exit 2 ;;
 esac
 md_launch=()  # prefix of the migrationd command line: taskset -c LIST with --md-cpus
+case "$snapshot_threads" in auto|1|2) ;; *) echo "--snapshot-threads must be auto, 1 or 2" >&2; exit 2 ;; esac
 if [ -n "$md_cpus" ]; then
   [[ "$md_cpus" =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]] || {
     echo "--md-cpus: '$md_cpus' is not a CPU list for taskset -c (digits, commas, dashes," \
@@ -192,7 +195,7 @@ mkdir -p "$work/md"
 # PostgreSQL child inherits the affinity.
 "${md_launch[@]+"${md_launch[@]}"}" "$bin" --data-dir "$work/md" --http-listen 127.0.0.1:0 \
   --grpc-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --ready-file "$work/ready.json" \
-  2>"$work/migrationd.log" &
+  --snapshot-threads "$snapshot_threads" 2>"$work/migrationd.log" &
 md_pid=$!
 pids+=("$md_pid")
 wait_for 120 test -s "$work/ready.json" || { cat "$work/migrationd.log" >&2; exit 1; }
@@ -216,7 +219,8 @@ http_port=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["http_po
 token=$("$bin" credentials create --project bench --data-dir "$work/md" |
   $py -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 api="http://127.0.0.1:$http_port/v2/bench"
-echo "== migrationd pid $md_pid, REST on 127.0.0.1:$http_port, CPUs ${md_cpus:-not pinned}" \
+echo "== migrationd pid $md_pid, REST on 127.0.0.1:$http_port, CPUs ${md_cpus:-not pinned}," \
+  "--snapshot-threads $snapshot_threads" \
      "($md_allowed allowed: $md_allowed_list)"
 
 # --- rounds -----------------------------------------------------------------------------------
@@ -291,7 +295,8 @@ echo
 echo "== results (best of $runs; repl-diskless-sync $diskless on the source," \
      "repl-diskless-sync-delay $sync_delay, native target repl-diskless-load" \
      "$(printf '%s' "${native_modes[*]}" | sed 's/ / and /g');" \
-     "migrationd CPUs ${md_cpus:-not pinned} ($md_allowed allowed))"
+     "migrationd CPUs ${md_cpus:-not pinned} ($md_allowed allowed)," \
+     "--snapshot-threads $snapshot_threads)"
 $py "$helpers" table "$results"
 if [ "$keep" -eq 1 ] || [[ "$results" != "$work"/* ]]; then
   echo "raw results (JSON lines): $results"

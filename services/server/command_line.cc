@@ -226,6 +226,10 @@ absl::StatusOr<Command> ParseCommandLine(const std::vector<std::string>& args,
     return ParseInt("--worker-memory-mb", v, 16, 1 << 24, &o.worker_memory_mb);
   };
   flags["--snapshot-threads"] = [&o](const std::string& v) {
+    if (v == "auto") {
+      o.snapshot_threads = 0;
+      return absl::OkStatus();
+    }
     return ParseInt("--snapshot-threads", v, 1, 2, &o.snapshot_threads);
   };
   flags["--import-dir"] = [&o](const std::string& v) {
@@ -273,7 +277,7 @@ const char* Usage() {
              [--http-listen HOST:PORT] [--grpc-listen HOST:PORT] [--metrics-listen HOST:PORT]
              [--roles api,worker] [--workers N] [--import-dir DIR] [--ready-file PATH]
              [--max-command-mb N] [--max-transaction-mb N] [--worker-memory-mb N]
-             [--snapshot-threads 1|2] [--max-running-per-project N] [--http-max-connections N]
+             [--snapshot-threads auto|1|2] [--max-running-per-project N] [--http-max-connections N]
              [--tls-cert-file PEM --tls-key-file PEM [--tls-client-ca PEM]]
   migrationd credentials create --project P [--aksk] [--expires-in DURATION]
   migrationd credentials list --project P
@@ -289,7 +293,8 @@ defaults: --data-dir ./var (embedded PostgreSQL under it when --database-url is 
           --grpc-listen 127.0.0.1:9090, --metrics-listen 127.0.0.1:9464, --roles api,worker,
           --workers 2, --import-dir <data-dir>/import, --max-command-mb 1024,
           --max-transaction-mb 1024, --worker-memory-mb 2048 (shared by all --workers),
-          --snapshot-threads 2 (a snapshot is parsed and written on two threads; 1: one),
+          --snapshot-threads auto (a snapshot is parsed on one thread and written to the
+          target on another when migrationd may use 4 CPUs or more, else one thread does both),
           --max-running-per-project 0 (no cap). --expires-in takes N followed by s, m, h or d
           (30m, 12h, 90d; at most 3650d); without it a credential never expires.
           --http-max-connections 256; no TLS (with both TLS files, REST is HTTPS only and gRPC

@@ -30,7 +30,8 @@ struct ServerOptions {
   int max_command_mb = 1024;
   int max_transaction_mb = 1024;
   int worker_memory_mb = 2048;
-  int snapshot_threads = 2;         // 2: a snapshot is parsed and written on two threads
+  // 2: a snapshot is parsed and written on two threads; 1: on one; 0 (auto): 2 with 4 CPUs or more
+  int snapshot_threads = 0;
   std::string import_dir;           // "" = <data_dir>/import; backup files are read only from here
   std::string ready_file;           // written (JSON with the bound ports) once everything listens
   int max_running_per_project = 0;  // leased tasks a project may hold at once; 0 = no cap

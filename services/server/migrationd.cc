@@ -27,6 +27,7 @@
 #include "services/metrics/task_metrics_collector.h"
 #include "services/metrics/verification_metrics.h"
 #include "services/server/service_state.h"
+#include "services/server/snapshot_threads.h"
 #include "services/server/worker_role.h"
 #include "services/worker/database_fit_check.h"
 #include "services/worker/verification_runner.h"
@@ -198,7 +199,13 @@ absl::Status RunServer(const ServerOptions& options) {
     limits.max_command_bytes = size_t(options.max_command_mb) << 20;
     limits.max_transaction_bytes = size_t(options.max_transaction_mb) << 20;
     limits.budget = &memory_budget;
-    limits.snapshot_writer_thread = options.snapshot_threads == 2;
+    limits.snapshot_writer_thread = SnapshotThreads(options.snapshot_threads) == 2;
+    LogInfo(absl::StrCat(
+        "worker role: a snapshot is copied on ",
+        limits.snapshot_writer_thread ? "two threads (parse, write)" : "one thread",
+        " (--snapshot-threads ",
+        options.snapshot_threads == 0 ? "auto" : absl::StrCat(options.snapshot_threads), ", ",
+        CpusAvailable(), " CPUs available)"));
     const worker::VerificationRunnerOptions verify_options;
     auto verification_work = [&](storage::WorkerStore& worker_store) {
       auto runner = std::make_shared<worker::VerificationRunner>(

@@ -3,6 +3,7 @@
 
 #include <climits>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -33,14 +34,25 @@ RdbReader::~RdbReader() = default;
 
 namespace {
 
-// Buffers above this are released rather than kept for the next event.
-constexpr size_t kKeptBufferBytes = 1u << 20;
+// Buffers above these sizes are released rather than kept for the next event: a caller may keep
+// thousands of events (batches handed between threads), so what each keeps stays small.
+constexpr size_t kKeptStringBytes = 4u << 10;
+constexpr size_t kKeptVectorItems = 64;
 
 void ReleaseIfLarge(std::string& s) {
-  if (s.capacity() > kKeptBufferBytes) {
+  if (s.capacity() > kKeptStringBytes) {
     std::string().swap(s);
   } else {
     s.clear();
+  }
+}
+
+template <typename T>
+void ReleaseIfLarge(std::vector<T>& v) {
+  if (v.capacity() > kKeptVectorItems) {
+    std::vector<T>().swap(v);
+  } else {
+    v.clear();
   }
 }
 
@@ -48,13 +60,13 @@ void ReleaseIfLarge(std::string& s) {
 void ResetEvent(RdbEvent& ev) {
   ev.type = RdbEvent::kEnd;
   ev.offset = 0;
-  ev.aux_key.clear();
+  ReleaseIfLarge(ev.aux_key);
   ReleaseIfLarge(ev.aux_value);
   ev.db = 0;
   ev.db_size = 0;
   ev.expires_size = 0;
   ReleaseIfLarge(ev.function_code);
-  ev.message.clear();
+  ReleaseIfLarge(ev.message);
   ev.header.db = 0;
   ReleaseIfLarge(ev.header.key);
   ev.header.rdb_type = 0;
@@ -62,11 +74,11 @@ void ResetEvent(RdbEvent& ev) {
   ev.header.expire_at_ms = -1;
   ev.header.lru_idle_seconds = -1;
   ev.header.lfu_freq = -1;
-  ev.chunk.members.clear();
-  ev.chunk.values.clear();
-  ev.chunk.scores.clear();
-  ev.chunk.field_expire_at_ms.clear();
-  ev.chunk.stream_entries.clear();
+  ReleaseIfLarge(ev.chunk.members);
+  ReleaseIfLarge(ev.chunk.values);
+  ReleaseIfLarge(ev.chunk.scores);
+  ReleaseIfLarge(ev.chunk.field_expire_at_ms);
+  ReleaseIfLarge(ev.chunk.stream_entries);
   ev.raw_captured = false;
   ReleaseIfLarge(ev.raw_value);
   ev.stream.reset();

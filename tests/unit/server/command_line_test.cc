@@ -5,6 +5,8 @@
 
 #include <fstream>
 
+#include "services/server/snapshot_threads.h"
+
 namespace rms::server {
 namespace {
 
@@ -20,6 +22,30 @@ TEST(CommandLineTest, DefaultsMatchTheReadme) {
   EXPECT_EQ(command->serve.http_max_connections, 256);
   EXPECT_TRUE(command->serve.tls_cert_file.empty() && command->serve.tls_key_file.empty());
   EXPECT_TRUE(command->serve.tls_client_ca_file.empty());
+}
+
+TEST(CommandLineTest, SnapshotThreadsAreAutoOneOrTwo) {
+  auto fallback = ParseCommandLine({});
+  ASSERT_TRUE(fallback.ok());
+  EXPECT_EQ(fallback->serve.snapshot_threads, 0);  // auto
+  auto one = ParseCommandLine({"--snapshot-threads", "1"});
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->serve.snapshot_threads, 1);
+  auto automatic = ParseCommandLine({"--snapshot-threads=auto"});
+  ASSERT_TRUE(automatic.ok()) << automatic.status();
+  EXPECT_EQ(automatic->serve.snapshot_threads, 0);
+  for (const char* bad : {"0", "3", "two", ""}) {
+    auto refused = ParseCommandLine({"--snapshot-threads", bad});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.status().message().find("--snapshot-threads"), absl::string_view::npos);
+  }
+}
+
+TEST(SnapshotThreadsTest, AutoTakesTwoWithFourCpusOrMore) {
+  EXPECT_EQ(SnapshotThreads(1), 1);
+  EXPECT_EQ(SnapshotThreads(2), 2);
+  EXPECT_GE(CpusAvailable(), 1);
+  EXPECT_EQ(SnapshotThreads(0), CpusAvailable() >= 4 ? 2 : 1);
 }
 
 TEST(CommandLineTest, TlsFilesGoTogether) {
