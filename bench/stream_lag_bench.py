@@ -640,7 +640,10 @@ def run_benchmark(port, clients, pipeline, seconds):
     cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", "set", "-c", str(clients),
            "-P", str(pipeline), "-n", "2000000000", "-r", "1000000", "-d", "100", "-q"]
     t0 = time.monotonic_ns()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # SIGINT back to its default in the child: a bench started in the background (`cmd &` in a
+    # script) inherits SIGINT ignored, and redis-benchmark would then never stop.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         proc.wait(timeout=seconds)
     except subprocess.TimeoutExpired:

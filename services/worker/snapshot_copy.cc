@@ -192,9 +192,9 @@ absl::Status CopySnapshot(engine::io::ByteSource& rdb, TargetSink& writer, JobPr
   engine::rdb::RdbLimits limits;
   limits.raw_capture_limit = engine::writer::TargetWriterOptions{}.big_key_bytes;
   RdbReader reader(rdb, limits);
-  // Asked on the reading thread: NeedsRawValue only reads the writer's fixed options.
-  reader.set_capture_filter(
-      [&writer](const engine::rdb::KeyHeader& header) { return writer.NeedsRawValue(header); });
+  // Asked on the reading thread: NeedsOf only reads the writer's fixed options.
+  reader.set_value_needs(
+      [&writer](const engine::rdb::KeyHeader& header) { return writer.NeedsOf(header); });
   if (!options.writer_thread) {
     return CopyOnOneThread(reader, writer, progress, context, warn, mapping);
   }

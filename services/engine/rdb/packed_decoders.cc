@@ -65,7 +65,11 @@ absl::StatusOr<std::unique_ptr<PackedCursor>> OpenCursor(uint8_t type, absl::str
 class BlobWalker {
  public:
   // Reads the blob string at the current offset and opens a cursor of `cursor_type` over it.
-  absl::Status Load(uint8_t value_type, uint8_t cursor_type, const DecodeContext& ctx) {
+  // With `check_only_up_to` > 0, a blob of at most that many stored bytes is checked item by
+  // item (the same checks as when its elements are produced) and not kept: Load returns true
+  // and nothing is loaded.
+  absl::StatusOr<bool> Load(uint8_t value_type, uint8_t cursor_type, const DecodeContext& ctx,
+                            size_t check_only_up_to = 0) {
     value_type_ = value_type;
     shape_ = ShapeOf(value_type);
     offset_ = ctx.in->offset();
@@ -74,7 +78,11 @@ class BlobWalker {
     auto cursor = OpenCursor(cursor_type, blob_);
     if (!cursor.ok()) return Corrupt(cursor.status());
     cursor_ = std::move(*cursor);
-    return absl::OkStatus();
+    if (check_only_up_to == 0 || ctx.in->offset() - offset_ > check_only_up_to) return false;
+    RETURN_IF_ERROR(CheckEveryItem());
+    cursor_.reset();
+    if (blob_.capacity() > kKeepBlobCapacity) std::string().swap(blob_);
+    return true;
   }
   bool loaded() const { return cursor_ != nullptr; }
 
@@ -109,6 +117,8 @@ class BlobWalker {
     return absl::OkStatus();
   }
   absl::Status AddElement(ElementChunk* chunk);
+  // Walks the whole blob with the checks of Fill, producing nothing.
+  absl::Status CheckEveryItem();
 
   uint8_t value_type_ = 0;
   Shape shape_ = Shape::kMember;
@@ -117,6 +127,30 @@ class BlobWalker {
   std::unique_ptr<PackedCursor> cursor_;
   PackedItem item_;
 };
+
+absl::Status BlobWalker::CheckEveryItem() {
+  const size_t width = shape_ == Shape::kMember ? 1 : shape_ == Shape::kHashWithTtl ? 3 : 2;
+  size_t items = 0;
+  for (;; ++items) {
+    ASSIGN_OR_RETURN(bool more, Item(&item_));
+    if (!more) break;
+    const size_t position = items % width;
+    if (shape_ == Shape::kScored && position == 1) {
+      double score;
+      if (!item_.ToScore(&score)) {
+        return Corrupt(absl::InvalidArgumentError("zset score is not a number"));
+      }
+    }
+    if (shape_ == Shape::kHashWithTtl && position == 2 && (!item_.is_int || item_.num < 0)) {
+      return Corrupt(absl::InvalidArgumentError("hash field TTL is not a non-negative integer"));
+    }
+  }
+  if (items % width != 0) {
+    return Corrupt(absl::InvalidArgumentError("odd number of items for its shape"));
+  }
+  if (items == 0) return Corrupt(absl::InvalidArgumentError("empty value"));
+  return absl::OkStatus();
+}
 
 absl::Status BlobWalker::AddElement(ElementChunk* chunk) {
   chunk->members.emplace_back();
@@ -145,8 +179,11 @@ absl::Status BlobWalker::AddElement(ElementChunk* chunk) {
 // A single-blob value.
 class PackedDecoder : public ValueDecoder {
  public:
-  explicit PackedDecoder(std::unique_ptr<BlobWalker> walker) : walker_(std::move(walker)) {}
+  PackedDecoder(std::unique_ptr<BlobWalker> walker, bool skipped) : walker_(std::move(walker)) {
+    elements_skipped_ = skipped;
+  }
   absl::StatusOr<bool> Fill(ElementChunk* chunk, size_t max) override {
+    if (elements_skipped_) return true;
     return walker_->Fill(chunk, max);
   }
 
@@ -158,7 +195,7 @@ class PackedDecoder : public ValueDecoder {
 class QuicklistDecoder : public ValueDecoder {
  public:
   QuicklistDecoder(uint8_t type, const DecodeContext& ctx, uint64_t nodes)
-      : type_(type), ctx_(ctx), nodes_left_(nodes) {}
+      : type_(type), ctx_(ctx), nodes_left_(nodes), single_node_(nodes == 1) {}
 
   absl::StatusOr<bool> Fill(ElementChunk* chunk, size_t max) override {
     while (chunk->size() < max) {
@@ -183,17 +220,30 @@ class QuicklistDecoder : public ValueDecoder {
         return CorruptAt(start, absl::StrCat("quicklist node container ", container));
       }
     }
+    // A quicklist of one node may go without producing elements (DecodeContext::skip_blob_up_to);
+    // one of several never does: a later node may pass the bound after earlier ones went so.
+    const size_t skip_up_to = single_node_ ? ctx_.skip_blob_up_to : 0;
     if (container == kQuicklistPlain) {
       chunk->members.emplace_back();
+      if (skip_up_to > 0) {
+        ASSIGN_OR_RETURN(elements_skipped_, SkipStringIfAtMost(*ctx_.in, *ctx_.limits, skip_up_to,
+                                                               &chunk->members.back()));
+        if (elements_skipped_) chunk->members.pop_back();
+        return absl::OkStatus();
+      }
       return ReadString(*ctx_.in, *ctx_.limits, &chunk->members.back());
     }
-    return walker_.Load(type_, type_ == kTypeListQuicklist ? kTypeListQuicklist : kTypeSetListpack,
-                        ctx_);
+    ASSIGN_OR_RETURN(
+        elements_skipped_,
+        walker_.Load(type_, type_ == kTypeListQuicklist ? kTypeListQuicklist : kTypeSetListpack,
+                     ctx_, skip_up_to));
+    return absl::OkStatus();
   }
 
   uint8_t type_;
   DecodeContext ctx_;
   uint64_t nodes_left_;
+  bool single_node_;
   BlobWalker walker_;
 };
 
@@ -206,8 +256,8 @@ absl::StatusOr<std::unique_ptr<ValueDecoder>> StartPackedValue(uint8_t type,
     RETURN_IF_ERROR(ReadMillis(*ctx.in).status());
   }
   auto walker = std::make_unique<BlobWalker>();
-  RETURN_IF_ERROR(walker->Load(type, type, ctx));
-  return std::make_unique<PackedDecoder>(std::move(walker));
+  ASSIGN_OR_RETURN(bool skipped, walker->Load(type, type, ctx, ctx.skip_blob_up_to));
+  return std::make_unique<PackedDecoder>(std::move(walker), skipped);
 }
 
 absl::StatusOr<std::unique_ptr<ValueDecoder>> StartQuicklistValue(uint8_t type,

@@ -19,6 +19,13 @@ class StringDecoder : public ValueDecoder {
   explicit StringDecoder(const DecodeContext& ctx) : ctx_(ctx) {}
   absl::StatusOr<bool> Fill(ElementChunk* chunk, size_t max) override {
     chunk->members.emplace_back();
+    if (ctx_.skip_blob_up_to > 0) {
+      ASSIGN_OR_RETURN(
+          elements_skipped_,
+          SkipStringIfAtMost(*ctx_.in, *ctx_.limits, ctx_.skip_blob_up_to, &chunk->members.back()));
+      if (elements_skipped_) chunk->members.pop_back();
+      return true;
+    }
     RETURN_IF_ERROR(ReadString(*ctx_.in, *ctx_.limits, &chunk->members.back()));
     return true;
   }

@@ -23,6 +23,17 @@ struct RdbLimits {
 
 enum class ValueKind { kString, kList, kSet, kZset, kHash, kStream, kModule };
 
+// What the consumer of a key needs of its value (RdbReader::set_value_needs), asked at kKeyBegin.
+enum class ValueNeeds {
+  kElementsAndRaw,  // decoded elements, and the raw bytes (RdbEvent::raw_value) for RESTORE
+  kElements,        // decoded elements only: no raw copy is kept
+  // The raw bytes only, when the value is a string or one packed blob (listpack, ziplist,
+  // intset, zipmap, a quicklist of one node) that fits raw_capture_limit: it then has no
+  // kElements events. A blob is still checked item by item as if decoded (a corrupt one fails
+  // the same way); a string needs no check. Any other value is decoded as for kElementsAndRaw.
+  kRawIfItFits,
+};
+
 // The key that the following kElements / kKeyEnd events belong to.
 struct KeyHeader {
   int db = 0;

@@ -78,7 +78,8 @@ absl::Status ReadIntString(io::BufferedReader& in, uint64_t enc, std::string* ou
 
 // LZF: compressed length, uncompressed length, compressed bytes.
 absl::Status ReadLzfString(io::BufferedReader& in, const RdbLimits& limits, uint64_t start,
-                           std::string* out, bool keep) {
+                           std::string* out, bool keep, size_t skip_up_to = 0,
+                           bool* skipped = nullptr) {
   ASSIGN_OR_RETURN(uint64_t clen, ReadLength(in));
   ASSIGN_OR_RETURN(uint64_t len, ReadLength(in));
   if (clen > limits.max_string_bytes || len > limits.max_string_bytes) {
@@ -91,6 +92,10 @@ absl::Status ReadLzfString(io::BufferedReader& in, const RdbLimits& limits, uint
     return CorruptAt(start, absl::StrCat("LZF string claims ", len, " bytes from only ", clen));
   }
   if (!keep) return in.Skip(clen);
+  if (skipped != nullptr && clen <= skip_up_to) {
+    *skipped = true;
+    return in.Skip(clen);
+  }
   std::string compressed;
   RETURN_IF_ERROR(in.ReadExact(clen, &compressed));
   out->assign(len, '\0');
@@ -99,8 +104,10 @@ absl::Status ReadLzfString(io::BufferedReader& in, const RdbLimits& limits, uint
   return absl::OkStatus();
 }
 
+// `skipped` (optional): a string of at most `skip_up_to` stored bytes is skipped even when `keep`,
+// and *skipped set.
 absl::Status ReadOrSkipString(io::BufferedReader& in, const RdbLimits& limits, std::string* out,
-                              bool keep) {
+                              bool keep, size_t skip_up_to = 0, bool* skipped = nullptr) {
   const uint64_t start = in.offset();
   ASSIGN_OR_RETURN(LengthOrEncoding len, ReadLengthOrEncoding(in));
   if (len.encoded) {
@@ -108,10 +115,13 @@ absl::Status ReadOrSkipString(io::BufferedReader& in, const RdbLimits& limits, s
       case kEncInt8:
       case kEncInt16:
       case kEncInt32:
-        if (!keep) return in.Skip(len.value == kEncInt8 ? 1 : len.value == kEncInt16 ? 2 : 4);
+        if (skipped != nullptr) *skipped = true;
+        if (!keep || skipped != nullptr) {
+          return in.Skip(len.value == kEncInt8 ? 1 : len.value == kEncInt16 ? 2 : 4);
+        }
         return ReadIntString(in, len.value, out);
       case kEncLzf:
-        return ReadLzfString(in, limits, start, out, keep);
+        return ReadLzfString(in, limits, start, out, keep, skip_up_to, skipped);
       default:
         return CorruptAt(start, absl::StrCat("unknown string encoding ", len.value));
     }
@@ -121,6 +131,10 @@ absl::Status ReadOrSkipString(io::BufferedReader& in, const RdbLimits& limits, s
                                          limits.max_string_bytes));
   }
   if (!keep) return in.Skip(len.value);
+  if (skipped != nullptr && len.value <= skip_up_to) {
+    *skipped = true;
+    return in.Skip(len.value);
+  }
   return in.ReadExact(len.value, out);
 }
 
@@ -128,6 +142,13 @@ absl::Status ReadOrSkipString(io::BufferedReader& in, const RdbLimits& limits, s
 
 absl::Status ReadString(io::BufferedReader& in, const RdbLimits& limits, std::string* out) {
   return ReadOrSkipString(in, limits, out, /*keep=*/true);
+}
+
+absl::StatusOr<bool> SkipStringIfAtMost(io::BufferedReader& in, const RdbLimits& limits,
+                                        size_t skip_up_to, std::string* out) {
+  bool skipped = false;
+  RETURN_IF_ERROR(ReadOrSkipString(in, limits, out, /*keep=*/true, skip_up_to, &skipped));
+  return skipped;
 }
 
 absl::Status SkipString(io::BufferedReader& in, const RdbLimits& limits) {

@@ -29,6 +29,10 @@ absl::StatusOr<uint64_t> ReadCount(io::BufferedReader& in, uint64_t limit, absl:
 // LZF data decompressed. Lengths above limits.max_string_bytes are corrupt, checked before
 // allocating.
 absl::Status ReadString(io::BufferedReader& in, const RdbLimits& limits, std::string* out);
+// Skips the string at the current offset when its stored bytes (compressed, for LZF) are at most
+// `skip_up_to` and returns true; else reads it into `out` as ReadString does and returns false.
+absl::StatusOr<bool> SkipStringIfAtMost(io::BufferedReader& in, const RdbLimits& limits,
+                                        size_t skip_up_to, std::string* out);
 // Skips one RDB string without keeping it (LZF data is skipped compressed).
 absl::Status SkipString(io::BufferedReader& in, const RdbLimits& limits);
 

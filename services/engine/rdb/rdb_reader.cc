@@ -239,9 +239,18 @@ absl::Status RdbReader::BeginKey(uint8_t type, RdbEvent& ev) {
   value_type_ = type;
   value_offset_ = in_.offset();
   value_elements_ = 0;
-  capturing_ = limits_.raw_capture_limit > 0 && (!capture_filter_ || capture_filter_(h));
+  const ValueNeeds needs = value_needs_ ? value_needs_(h) : ValueNeeds::kElementsAndRaw;
+  capturing_ = limits_.raw_capture_limit > 0 && needs != ValueNeeds::kElements;
   if (capturing_) in_.StartTee(&capture_, limits_.raw_capture_limit);
-  ASSIGN_OR_RETURN(decoder_, StartValue(type, DecodeContext{&in_, &limits_, version_}));
+  DecodeContext context{&in_, &limits_, version_};
+  // A skipped blob still has its length prefix, a quicklist's node count and container, a
+  // hash's minimum TTL around it: the margin keeps the whole capture within the limit.
+  constexpr size_t kFramingMargin = 64;
+  if (capturing_ && needs == ValueNeeds::kRawIfItFits &&
+      limits_.raw_capture_limit > kFramingMargin) {
+    context.skip_blob_up_to = limits_.raw_capture_limit - kFramingMargin;
+  }
+  ASSIGN_OR_RETURN(decoder_, StartValue(type, context));
   state_ = State::kValue;
   return absl::OkStatus();
 }
@@ -269,7 +278,9 @@ absl::Status RdbReader::EndValue(RdbEvent& ev) {
   ev.offset = in_.offset();
   ev.db = db_;
   const ValueKind kind = KindOfType(value_type_);
-  if (value_elements_ == 0 && kind != ValueKind::kString && kind != ValueKind::kStream) {
+  const bool skipped = decoder_->elements_skipped();
+  if (value_elements_ == 0 && !skipped && kind != ValueKind::kString &&
+      kind != ValueKind::kStream) {
     return CorruptAt(value_offset_, absl::StrCat("empty ", TypeName(value_type_), " value"));
   }
   if (capturing_) {
@@ -277,6 +288,10 @@ absl::Status RdbReader::EndValue(RdbEvent& ev) {
     capturing_ = false;
     if (ev.raw_captured) ev.raw_value.swap(capture_);  // each keeps its buffer for the next key
     ReleaseIfLarge(capture_);
+  }
+  if (skipped && !ev.raw_captured) {
+    return absl::InternalError(absl::StrCat("RDB value at offset ", value_offset_,
+                                            " was skipped but its raw bytes were not kept"));
   }
   ev.stream = decoder_->TakeStream();
   decoder_.reset();

@@ -41,11 +41,11 @@ class RdbReader {
   // RDB. Every field the new event does not set is reset to its default.
   absl::Status Next(RdbEvent* event);
 
-  // Which keys' values are captured raw for RESTORE (RdbEvent::raw_value), asked at each key's
-  // kKeyBegin; unset: every key (up to RdbLimits::raw_capture_limit). A sink that writes some
-  // values from their decoded elements anyway (small strings batched into MSET) saves the copy.
-  void set_capture_filter(std::function<bool(const KeyHeader&)> filter) {
-    capture_filter_ = std::move(filter);
+  // What each key's consumer needs of its value (ValueNeeds), asked at its kKeyBegin; unset:
+  // kElementsAndRaw for every key. A sink that writes a value from its elements saves the raw
+  // copy; one that RESTOREs it saves the decoding.
+  void set_value_needs(std::function<ValueNeeds(const KeyHeader&)> needs) {
+    value_needs_ = std::move(needs);
   }
 
   // The RDB version from the header; 0 before the first Next().
@@ -90,7 +90,7 @@ class RdbReader {
   uint64_t value_elements_ = 0;
   bool capturing_ = false;
   std::string capture_;
-  std::function<bool(const KeyHeader&)> capture_filter_;
+  std::function<ValueNeeds(const KeyHeader&)> value_needs_;
 };
 
 }  // namespace rms::engine::rdb

@@ -17,6 +17,10 @@ struct DecodeContext {
   io::BufferedReader* in;
   const RdbLimits* limits;
   int version;
+  // > 0 (ValueNeeds::kRawIfItFits): a string value of at most this many stored bytes is skipped,
+  // and a single packed blob (a quicklist's only node included) of at most this many is checked
+  // item by item without producing elements; decoders of other values ignore it.
+  size_t skip_blob_up_to = 0;
 };
 
 class ValueDecoder {
@@ -28,6 +32,11 @@ class ValueDecoder {
   virtual absl::StatusOr<bool> Fill(ElementChunk* chunk, size_t max) = 0;
   // For streams, after Fill returned true: the decoded stream (once).
   virtual std::optional<StreamValue> TakeStream();
+  // True when the value's elements were not produced (DecodeContext::skip_blob_up_to).
+  bool elements_skipped() const { return elements_skipped_; }
+
+ protected:
+  bool elements_skipped_ = false;
 };
 
 // Reads the fields that lead the value of RDB type `type` (counts, minimum TTLs, packed blobs) and

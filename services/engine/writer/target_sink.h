@@ -18,9 +18,12 @@ class TargetSink {
   virtual ~TargetSink() = default;
 
   virtual void set_source_rdb_version(int version) = 0;
-  // Whether a key's raw RDB value (RdbEvent::raw_value) is of use, asked before its value is read;
-  // false lets the reader skip the copy. A sink must write the key correctly either way.
-  virtual bool NeedsRawValue(const rdb::KeyHeader& /*header*/) const { return true; }
+  // What the sink needs of a key's value (the reader's ValueNeeds), asked before the value is
+  // read, possibly on another thread than the one applying events (it must only read fixed
+  // options). A sink must write the key correctly whatever the reader then delivers within it.
+  virtual rdb::ValueNeeds NeedsOf(const rdb::KeyHeader& /*header*/) const {
+    return rdb::ValueNeeds::kElementsAndRaw;
+  }
   // Applies one RDB reader event, in reader order.
   virtual absl::Status Apply(const rdb::RdbEvent& event) = 0;
   // Queues one command of the replication stream.

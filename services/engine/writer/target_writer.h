@@ -64,11 +64,11 @@ class TargetWriter final : public TargetSink {
   TargetWriter& operator=(const TargetWriter&) = delete;
 
   void set_source_rdb_version(int version) override { options_.source_rdb_version = version; }
-  // False for the strings that go into MSET batches (a batched string bigger than the batch's
-  // value bound is then written with SET instead of RESTORE: the same value).
-  bool NeedsRawValue(const rdb::KeyHeader& header) const override {
-    return !BatchesStringsLike(header);
-  }
+  // kElements for the strings that go into MSET batches (one bigger than the batch's value bound
+  // is then written with SET instead of RESTORE: the same value) and for values that will be
+  // rewritten; kRawIfItFits for values the target can RESTORE (no decoding); a stream keeps
+  // both (its rewrite checks pending entries against its entries).
+  rdb::ValueNeeds NeedsOf(const rdb::KeyHeader& header) const override;
 
   // Applies one reader event, in reader order: kSelectDb -> SELECT (when the db changes);
   // kFunction -> FUNCTION LOAD REPLACE; an aux "lua" script -> SCRIPT LOAD; kKeyBegin..kKeyEnd ->

@@ -157,6 +157,15 @@ bool TargetWriter::CanRestore(const rdb::RdbEvent& event) const {
          rdb::TargetAcceptsType(key_.rdb_type, options_.target_rdb_version);
 }
 
+rdb::ValueNeeds TargetWriter::NeedsOf(const rdb::KeyHeader& header) const {
+  if (BatchesStringsLike(header) || options_.force_rewrite ||
+      !rdb::TargetAcceptsType(header.rdb_type, options_.target_rdb_version)) {
+    return rdb::ValueNeeds::kElements;
+  }
+  if (header.kind == ValueKind::kStream) return rdb::ValueNeeds::kElementsAndRaw;
+  return rdb::ValueNeeds::kRawIfItFits;
+}
+
 bool TargetWriter::BatchesStringsLike(const rdb::KeyHeader& header) const {
   return !options_.force_rewrite && header.kind == ValueKind::kString && header.expire_at_ms < 0 &&
          header.lru_idle_seconds < 0 && header.lfu_freq < 0 && strings_.Accepts(0);

@@ -77,10 +77,10 @@ std::string FixturePath(const std::string& relative) {
 absl::Status ReadRdbEvents(
     const std::string& path, engine::rdb::RdbLimits limits,
     const std::function<absl::Status(const engine::rdb::RdbEvent&, int version)>& apply,
-    const std::function<bool(const engine::rdb::KeyHeader&)>& capture_filter) {
+    const std::function<engine::rdb::ValueNeeds(const engine::rdb::KeyHeader&)>& needs) {
   ASSIGN_OR_RETURN(auto source, engine::io::FileByteSource::Open(path));
   engine::rdb::RdbReader reader(*source, limits);
-  if (capture_filter) reader.set_capture_filter(capture_filter);
+  if (needs) reader.set_value_needs(needs);
   engine::rdb::RdbEvent event;  // reused, as the worker's snapshot copy does
   while (true) {
     RETURN_IF_ERROR(reader.Next(&event));
@@ -93,9 +93,7 @@ absl::Status ReplayRdb(const std::string& path, engine::writer::TargetWriter& wr
                        engine::rdb::RdbLimits limits,
                        const std::function<void(const engine::rdb::RdbEvent&)>& observe) {
   // The writer says which raw values it needs, as in the worker's snapshot copy.
-  auto needs_raw = [&writer](const engine::rdb::KeyHeader& header) {
-    return writer.NeedsRawValue(header);
-  };
+  auto needs = [&writer](const engine::rdb::KeyHeader& header) { return writer.NeedsOf(header); };
   RETURN_IF_ERROR(ReadRdbEvents(
       path, limits,
       [&](const engine::rdb::RdbEvent& event, int version) {
@@ -103,7 +101,7 @@ absl::Status ReplayRdb(const std::string& path, engine::writer::TargetWriter& wr
         if (observe) observe(event);
         return writer.Apply(event);
       },
-      needs_raw));
+      needs));
   return writer.Flush();
 }
 

@@ -29,7 +29,7 @@ std::string FixturePath(const std::string& relative);
 absl::Status ReadRdbEvents(
     const std::string& path, engine::rdb::RdbLimits limits,
     const std::function<absl::Status(const engine::rdb::RdbEvent&, int version)>& apply,
-    const std::function<bool(const engine::rdb::KeyHeader&)>& capture_filter = nullptr);
+    const std::function<engine::rdb::ValueNeeds(const engine::rdb::KeyHeader&)>& needs = nullptr);
 
 // Reads the RDB at `path` with RdbReader and applies every event to `writer` (telling it the
 // source version), then flushes. `observe`, when set, sees each event before the writer does.
