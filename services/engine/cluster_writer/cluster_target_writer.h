@@ -80,6 +80,10 @@ class ClusterTargetWriter final : public writer::TargetSink {
   ClusterTargetWriter& operator=(const ClusterTargetWriter&) = delete;
 
   void set_source_rdb_version(int version) override;
+  // As a master's writer would answer (writer::ValueNeedsOf): every master has the same options.
+  rdb::ValueNeeds NeedsOf(const rdb::KeyHeader& header) const override {
+    return writer::ValueNeedsOf(options_, header);
+  }
 
   // Applies one reader event, in reader order (see the class comment). Errors: those of
   // TargetWriter::Apply, FAILED_PRECONDITION for a key outside db 0 or events out of order.

@@ -44,6 +44,13 @@ struct TargetWriterOptions {
   bool hold_redirects = false;
 };
 
+// What a writer with `options` needs of a key's value: kElements for the strings that go into
+// MSET batches (one bigger than the batch's value bound is then written with SET instead of
+// RESTORE: the same value) and for values that will be rewritten; kRawIfItFits for values the
+// target can RESTORE (no decoding); a stream keeps both (its rewrite checks pending entries
+// against its entries); kElementsAndRaw while the target's version is unknown.
+rdb::ValueNeeds ValueNeedsOf(const TargetWriterOptions& options, const rdb::KeyHeader& header);
+
 // Not thread-safe: one thread owns the writer and its node. Commands are queued and sent in
 // batches of max_pipeline_commands / max_pipeline_bytes; every reply is checked. The first error
 // (connection, or an error reply named by command and key: see CommandPipeline) is sticky: every
@@ -64,11 +71,9 @@ class TargetWriter final : public TargetSink {
   TargetWriter& operator=(const TargetWriter&) = delete;
 
   void set_source_rdb_version(int version) override { options_.source_rdb_version = version; }
-  // kElements for the strings that go into MSET batches (one bigger than the batch's value bound
-  // is then written with SET instead of RESTORE: the same value) and for values that will be
-  // rewritten; kRawIfItFits for values the target can RESTORE (no decoding); a stream keeps
-  // both (its rewrite checks pending entries against its entries).
-  rdb::ValueNeeds NeedsOf(const rdb::KeyHeader& header) const override;
+  rdb::ValueNeeds NeedsOf(const rdb::KeyHeader& header) const override {
+    return ValueNeedsOf(options_, header);
+  }
 
   // Applies one reader event, in reader order: kSelectDb -> SELECT (when the db changes);
   // kFunction -> FUNCTION LOAD REPLACE; an aux "lua" script -> SCRIPT LOAD; kKeyBegin..kKeyEnd ->

@@ -157,9 +157,13 @@ bool TargetWriter::CanRestore(const rdb::RdbEvent& event) const {
          rdb::TargetAcceptsType(key_.rdb_type, options_.target_rdb_version);
 }
 
-rdb::ValueNeeds TargetWriter::NeedsOf(const rdb::KeyHeader& header) const {
-  if (BatchesStringsLike(header) || options_.force_rewrite ||
-      !rdb::TargetAcceptsType(header.rdb_type, options_.target_rdb_version)) {
+rdb::ValueNeeds ValueNeedsOf(const TargetWriterOptions& options, const rdb::KeyHeader& header) {
+  if (options.target_rdb_version <= 0) return rdb::ValueNeeds::kElementsAndRaw;
+  const bool batched = header.kind == ValueKind::kString && header.expire_at_ms < 0 &&
+                       header.lru_idle_seconds < 0 && header.lfu_freq < 0 &&
+                       options.string_batch.max_keys > 0;  // StringBatch::Accepts(0)
+  if (options.force_rewrite || batched ||
+      !rdb::TargetAcceptsType(header.rdb_type, options.target_rdb_version)) {
     return rdb::ValueNeeds::kElements;
   }
   if (header.kind == ValueKind::kStream) return rdb::ValueNeeds::kElementsAndRaw;
