@@ -16,8 +16,11 @@
 namespace rms::worker {
 
 ImportJob::ImportJob(task_config::TaskConfig config, std::string import_dir,
-                     const crypto::SecretBox& secrets)
-    : config_(std::move(config)), import_dir_(std::move(import_dir)), secrets_(secrets) {}
+                     const crypto::SecretBox& secrets, SnapshotCopyOptions copy)
+    : config_(std::move(config)),
+      import_dir_(std::move(import_dir)),
+      secrets_(secrets),
+      copy_(copy) {}
 
 std::string ImportJob::StatsJson() const {
   absl::MutexLock lock(&stats_mu_);
@@ -64,7 +67,8 @@ absl::Status ImportJob::Run(TaskContext& context, const JobReporter& reporter) {
     auto source = engine::io::FileByteSource::Open(paths[i]);
     if (!source.ok()) return WithFailureCode(source.status(), "BACKUP_FILE_INVALID");
     JobProgress file_progress;
-    absl::Status status = CopySnapshot(**source, **writer, file_progress, context, warn);
+    absl::Status status =
+        CopySnapshot(**source, **writer, file_progress, context, warn, nullptr, copy_);
     done_bytes += file_progress.snapshot_bytes.load();
     progress_.snapshot_bytes = done_bytes;
     progress_.keys_written = file_progress.keys_written.load();

@@ -16,8 +16,10 @@ JobFactory MakeJobFactory(storage::WorkerStore& store, const crypto::SecretBox& 
     if (!config.ok()) return absl::InvalidArgumentError("the task's stored config is unreadable");
     if (task.kind == "backupfile_import") {
       // A project reads only <import-dir>/<project_id>/ (ids cannot contain '/' or start with '.').
-      return std::make_unique<ImportJob>(*std::move(config),
-                                         absl::StrCat(import_dir, "/", task.project_id), secrets);
+      SnapshotCopyOptions copy;
+      copy.writer_thread = limits.snapshot_writer_thread;
+      return std::make_unique<ImportJob>(
+          *std::move(config), absl::StrCat(import_dir, "/", task.project_id), secrets, copy);
     }
     if (task.kind == "online_migration") {
       return std::make_unique<OnlineTaskJob>(task, *std::move(config), store, secrets, limits);

@@ -17,7 +17,7 @@ namespace rms::worker {
 struct SnapshotCopyOptions {
   // Parse on the calling thread and write to the target on a second one, so that both overlap
   // (false: both on the calling thread). Keys reach the target in RDB order either way.
-  bool writer_thread = true;
+  bool writer_thread = false;
   size_t batch_events = 1024;     // events handed over at a time...
   size_t batch_bytes = 1u << 20;  // ...or this many bytes of them (ApproximateBytes)
   size_t batches = 3;             // batches in the pool: bounds what is held between the two

@@ -36,9 +36,13 @@ SnapshotCopyOptions OneThread() {
   o.writer_thread = false;
   return o;
 }
-SnapshotCopyOptions TwoThreads() { return SnapshotCopyOptions{}; }
-SnapshotCopyOptions TwoThreadsSmallestBatches() {
+SnapshotCopyOptions TwoThreads() {
   SnapshotCopyOptions o;
+  o.writer_thread = true;
+  return o;
+}
+SnapshotCopyOptions TwoThreadsSmallestBatches() {
+  SnapshotCopyOptions o = TwoThreads();
   o.batch_events = 1;
   o.batches = 1;
   return o;
