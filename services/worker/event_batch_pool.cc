@@ -6,20 +6,8 @@
 namespace rms::worker {
 
 size_t ApproximateBytes(const engine::rdb::RdbEvent& event) {
-  constexpr size_t kPerString = sizeof(std::string);
-  size_t bytes = sizeof(event) + event.header.key.size() + event.raw_value.size() +
-                 event.aux_value.size() + event.function_code.size();
-  for (const std::string& s : event.chunk.members) bytes += s.size() + kPerString;
-  for (const std::string& s : event.chunk.values) bytes += s.size() + kPerString;
-  bytes += event.chunk.scores.size() * sizeof(double);
-  bytes += event.chunk.field_expire_at_ms.size() * sizeof(int64_t);
-  for (const engine::rdb::StreamEntry& entry : event.chunk.stream_entries) {
-    bytes += sizeof(entry);
-    for (const auto& [field, value] : entry.fields) {
-      bytes += field.size() + value.size() + 2 * kPerString;
-    }
-  }
-  return bytes;
+  return sizeof(event) + event.header.key.size() + event.raw_value.size() + event.aux_value.size() +
+         event.function_code.size() + engine::rdb::HeldBytes(event.chunk);
 }
 
 EventBatchPool::EventBatchPool(size_t batches) {

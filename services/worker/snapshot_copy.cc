@@ -20,12 +20,6 @@ using engine::rdb::RdbReader;
 using engine::writer::TargetSink;
 using WarnFn = std::function<void(const std::string&)>;
 
-void Publish(const TargetSink& writer, JobProgress& progress, SentTally& tally) {
-  const engine::writer::TargetWriterStats stats = writer.totals();
-  progress.keys_written = stats.keys_written;
-  tally.Update(stats.commands_sent, stats.bytes_sent);
-}
-
 // The writing side's progress and warnings, published every `kPublishEvery` events.
 class ApplyState {
  public:
@@ -35,21 +29,26 @@ class ApplyState {
   absl::Status Apply(const RdbEvent& event, JobProgress& progress, const WarnFn& warn) {
     RETURN_IF_ERROR(writer_.Apply(event));
     if (++events_ % kPublishEvery == 0) {
-      Publish(writer_, progress, tally_);
-      for (const std::string& warning : writer_.TakeWarnings()) warn(warning);
+      Publish(progress, warn);
     }
     return absl::OkStatus();
   }
   absl::Status Finish(JobProgress& progress, const WarnFn& warn) {
     absl::Status flushed = writer_.Flush();
-    Publish(writer_, progress, tally_);
-    for (const std::string& warning : writer_.TakeWarnings()) warn(warning);
+    Publish(progress, warn);
     if (flushed.ok()) progress.snapshot_done = true;
     return flushed;
   }
 
  private:
   static constexpr uint64_t kPublishEvery = 256;
+  void Publish(JobProgress& progress, const WarnFn& warn) {
+    const engine::writer::TargetWriterStats stats = writer_.totals();
+    progress.keys_written = stats.keys_written;
+    tally_.Update(stats.commands_sent, stats.bytes_sent);
+    for (const std::string& warning : writer_.TakeWarnings()) warn(warning);
+  }
+
   TargetSink& writer_;
   SentTally tally_;
   uint64_t events_ = 0;

@@ -70,6 +70,9 @@ struct ElementChunk {
   bool empty() const { return members.empty() && stream_entries.empty(); }
 };
 
+// What holding `chunk` costs, roughly as allocated (strings, scores, TTLs, stream fields).
+size_t HeldBytes(const ElementChunk& chunk);
+
 // One entry of a consumer group's pending entries list (PEL).
 struct StreamPendingEntry {
   StreamId id;

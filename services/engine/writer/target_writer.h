@@ -123,9 +123,6 @@ class TargetWriter final : public TargetSink {
   absl::Status EndKey(const rdb::RdbEvent& event);
   bool CanRestore(const rdb::RdbEvent& event) const;
   absl::Status Restore(const rdb::RdbEvent& event);
-  // Whether a key with this header is a string that goes into the MSET batch when its value is
-  // small enough (StringBatch::Accepts).
-  bool BatchesStringsLike(const rdb::KeyHeader& header) const;
   // Queues the MSET batch, before anything whose order matters.
   absl::Status FlushStrings();
   // `all_entries`: a stream's entries when they were all still held, else null.

@@ -16,24 +16,6 @@ namespace {
 
 using rdb::ValueKind;
 
-constexpr size_t kStringOverhead = sizeof(std::string);
-
-// What holding `chunk` costs, roughly as allocated.
-size_t ChunkBytes(const rdb::ElementChunk& chunk) {
-  size_t bytes = 0;
-  for (const std::string& s : chunk.members) bytes += s.size() + kStringOverhead;
-  for (const std::string& s : chunk.values) bytes += s.size() + kStringOverhead;
-  bytes += chunk.scores.size() * sizeof(double);
-  bytes += chunk.field_expire_at_ms.size() * sizeof(int64_t);
-  for (const rdb::StreamEntry& entry : chunk.stream_entries) {
-    bytes += sizeof(entry);
-    for (const auto& [field, value] : entry.fields) {
-      bytes += field.size() + value.size() + 2 * kStringOverhead;
-    }
-  }
-  return bytes;
-}
-
 void AppendChunk(const rdb::ElementChunk& from, rdb::ElementChunk* to) {
   to->members.insert(to->members.end(), from.members.begin(), from.members.end());
   to->values.insert(to->values.end(), from.values.begin(), from.values.end());
@@ -45,6 +27,13 @@ void AppendChunk(const rdb::ElementChunk& from, rdb::ElementChunk* to) {
 }
 
 int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
+
+// Whether a writer with `options` puts a key with this header into its MSET batch when the value
+// is small enough (StringBatch::Accepts): a string without TTL or LRU/LFU hint, batching on.
+bool BatchesStringsLike(const TargetWriterOptions& options, const rdb::KeyHeader& header) {
+  return !options.force_rewrite && header.kind == ValueKind::kString && header.expire_at_ms < 0 &&
+         header.lru_idle_seconds < 0 && header.lfu_freq < 0 && options.string_batch.max_keys > 0;
+}
 
 }  // namespace
 
@@ -89,14 +78,14 @@ absl::Status TargetWriter::AddElements(const rdb::ElementChunk& chunk) {
     case KeyMode::kBuffering:
       break;
   }
-  if (buffer_.empty() && chunk.members.size() == 1 && BatchesStringsLike(key_) &&
+  if (buffer_.empty() && chunk.members.size() == 1 && BatchesStringsLike(options_, key_) &&
       strings_.Accepts(chunk.members.front().size())) {
     // The whole string is here: straight into the batch, nothing held.
     mode_ = KeyMode::kBatched;
     ++stats_.keys_written;
     return strings_.Add(key_.key, chunk.members.front(), pipeline_);
   }
-  const size_t bytes = ChunkBytes(chunk);
+  const size_t bytes = rdb::HeldBytes(chunk);
   if (buffered_bytes_ + bytes > options_.big_key_bytes) {
     // Too big to hold until kKeyEnd: it will be rewritten anyway, so start now.
     RETURN_IF_ERROR(StartRewrite());
@@ -159,20 +148,12 @@ bool TargetWriter::CanRestore(const rdb::RdbEvent& event) const {
 
 rdb::ValueNeeds ValueNeedsOf(const TargetWriterOptions& options, const rdb::KeyHeader& header) {
   if (options.target_rdb_version <= 0) return rdb::ValueNeeds::kElementsAndRaw;
-  const bool batched = header.kind == ValueKind::kString && header.expire_at_ms < 0 &&
-                       header.lru_idle_seconds < 0 && header.lfu_freq < 0 &&
-                       options.string_batch.max_keys > 0;  // StringBatch::Accepts(0)
-  if (options.force_rewrite || batched ||
+  if (options.force_rewrite || BatchesStringsLike(options, header) ||
       !rdb::TargetAcceptsType(header.rdb_type, options.target_rdb_version)) {
     return rdb::ValueNeeds::kElements;
   }
   if (header.kind == ValueKind::kStream) return rdb::ValueNeeds::kElementsAndRaw;
   return rdb::ValueNeeds::kRawIfItFits;
-}
-
-bool TargetWriter::BatchesStringsLike(const rdb::KeyHeader& header) const {
-  return !options_.force_rewrite && header.kind == ValueKind::kString && header.expire_at_ms < 0 &&
-         header.lru_idle_seconds < 0 && header.lfu_freq < 0 && strings_.Accepts(0);
 }
 
 absl::Status TargetWriter::FlushStrings() { return strings_.FlushTo(pipeline_); }

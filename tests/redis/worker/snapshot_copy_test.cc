@@ -71,6 +71,21 @@ std::unique_ptr<RedisServer> StartTarget(std::vector<std::string> extra_config =
   return server.ok() ? *std::move(server) : nullptr;
 }
 
+// A fresh password-protected target and a writer connected to it (null writer on failure).
+struct TargetAndWriter {
+  std::unique_ptr<RedisServer> server;
+  std::unique_ptr<TargetWriter> writer;
+};
+TargetAndWriter StartTargetAndWriter(std::vector<std::string> extra_config = {}) {
+  TargetAndWriter out;
+  out.server = StartTarget(std::move(extra_config));
+  if (!out.server) return out;
+  auto writer = TargetWriter::Connect(EndpointOf(*out.server), TargetWriterOptions{});
+  EXPECT_TRUE(writer.ok()) << writer.status();
+  if (writer.ok()) out.writer = *std::move(writer);
+  return out;
+}
+
 absl::Status CopyFile(const std::string& rdb, TargetWriter& writer, TaskContext& context,
                       const SnapshotCopyOptions& options, JobProgress& progress) {
   auto source = engine::io::FileByteSource::Open(rdb);
@@ -85,13 +100,11 @@ class SnapshotCopyFixtureTest
 TEST_P(SnapshotCopyFixtureTest, TargetEqualsAServerThatLoadedTheFile) {
   const std::string rdb = FixturePath(std::get<0>(GetParam()));
   const SnapshotCopyOptions options = ModeOptions(std::get<1>(GetParam()));
-  auto target = StartTarget();
-  ASSERT_TRUE(target);
-  auto writer = TargetWriter::Connect(EndpointOf(*target), TargetWriterOptions{});
-  ASSERT_TRUE(writer.ok()) << writer.status();
+  TargetAndWriter target = StartTargetAndWriter();
+  ASSERT_TRUE(target.writer);
   TaskContext context;
   JobProgress progress;
-  const absl::Status status = CopyFile(rdb, **writer, context, options, progress);
+  const absl::Status status = CopyFile(rdb, *target.writer, context, options, progress);
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_TRUE(progress.snapshot_done.load());
   EXPECT_GT(progress.keys_written.load(), 0u);
@@ -101,7 +114,7 @@ TEST_P(SnapshotCopyFixtureTest, TargetEqualsAServerThatLoadedTheFile) {
   ASSERT_TRUE(reference.ok()) << reference.status();
   auto want = (*reference)->server().Digest();
   ASSERT_TRUE(want.ok()) << want.status();
-  auto client = RedisClient::Connect(EndpointOf(*target));
+  auto client = RedisClient::Connect(EndpointOf(*target.server));
   ASSERT_TRUE(client.ok()) << client.status();
   auto got = DigestOf(**client);
   ASSERT_TRUE(got.ok()) << got.status();
@@ -124,28 +137,24 @@ class SnapshotCopyFailureTest : public ::testing::TestWithParam<int /*mode*/> {
 };
 
 TEST_P(SnapshotCopyFailureTest, ACorruptRdbEndsWithDataLoss) {
-  auto target = StartTarget();
-  ASSERT_TRUE(target);
-  auto writer = TargetWriter::Connect(EndpointOf(*target), TargetWriterOptions{});
-  ASSERT_TRUE(writer.ok()) << writer.status();
+  TargetAndWriter target = StartTargetAndWriter();
+  ASSERT_TRUE(target.writer);
   TaskContext context;
   JobProgress progress;
-  const absl::Status status = CopyFile(FixturePath("rdb/corrupt/corrupt_ziplist.rdb"), **writer,
-                                       context, Options(), progress);
+  const absl::Status status = CopyFile(FixturePath("rdb/corrupt/corrupt_ziplist.rdb"),
+                                       *target.writer, context, Options(), progress);
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
   EXPECT_FALSE(progress.snapshot_done.load());
 }
 
 TEST_P(SnapshotCopyFailureTest, ATargetThatRefusesWritesEndsTheCopyWithItsError) {
   // 2 MB of memory for a dataset of several: the target answers OOM part way.
-  auto target = StartTarget({"maxmemory 2mb", "maxmemory-policy noeviction"});
-  ASSERT_TRUE(target);
-  auto writer = TargetWriter::Connect(EndpointOf(*target), TargetWriterOptions{});
-  ASSERT_TRUE(writer.ok()) << writer.status();
+  TargetAndWriter target = StartTargetAndWriter({"maxmemory 2mb", "maxmemory-policy noeviction"});
+  ASSERT_TRUE(target.writer);
   TaskContext context;
   JobProgress progress;
   const absl::Status status =
-      CopyFile(FixturePath("rdb/dataset-rdb10.rdb"), **writer, context, Options(), progress);
+      CopyFile(FixturePath("rdb/dataset-rdb10.rdb"), *target.writer, context, Options(), progress);
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
   EXPECT_TRUE(absl::StrContains(status.message(), "OOM")) << status;
   EXPECT_FALSE(progress.snapshot_done.load());
@@ -191,10 +200,8 @@ class StallingSource : public engine::io::ByteSource {
 };
 
 TEST_P(SnapshotCopyFailureTest, ACancelWhileTheSourceStallsReturnsTheReason) {
-  auto target = StartTarget();
-  ASSERT_TRUE(target);
-  auto writer = TargetWriter::Connect(EndpointOf(*target), TargetWriterOptions{});
-  ASSERT_TRUE(writer.ok()) << writer.status();
+  TargetAndWriter target = StartTargetAndWriter();
+  ASSERT_TRUE(target.writer);
   auto file = engine::io::FileByteSource::Open(FixturePath("rdb/dataset-rdb10.rdb"));
   ASSERT_TRUE(file.ok());
   std::string bytes;
@@ -211,7 +218,7 @@ TEST_P(SnapshotCopyFailureTest, ACancelWhileTheSourceStallsReturnsTheReason) {
   absl::Status status;
   std::thread copy([&] {
     status = CopySnapshot(
-        source, **writer, progress, context, [](const std::string&) {}, nullptr, Options());
+        source, *target.writer, progress, context, [](const std::string&) {}, nullptr, Options());
   });
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (!source.stalled() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
