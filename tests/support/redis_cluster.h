@@ -43,9 +43,9 @@ class RedisCluster {
   absl::StatusOr<std::vector<int>> ReplicasOf(int master) const;
   // Polls (deadline 30 s) until every node reports cluster_state:ok with every slot covered.
   absl::Status WaitUntilOk() const;
-  // Polls (deadline 30 s) until nodes()[node] is a master (e.g. after CLUSTER FAILOVER on it)
-  // and every node reports cluster_state:ok.
-  absl::Status WaitUntilMaster(int node) const;
+  // Makes nodes()[replica] the master of its shard with CLUSTER FAILOVER (given again when Redis
+  // abandons it after its 5 s limit), then waits until every node reports cluster_state:ok.
+  absl::Status Failover(int replica) const;
   // Moves `slot` with its keys from master nodes()[from] to master nodes()[to] as
   // `redis-cli --cluster reshard` does: CLUSTER SETSLOT IMPORTING on `to`, MIGRATING on `from`,
   // MIGRATE of its keys (100 at a time), then SETSLOT NODE on `to`, `from` and every other

@@ -64,8 +64,8 @@ TEST(ClusterHarnessTest, WriterFollowsAFailoverAndACopyComparesEqual) {
   ASSERT_TRUE(writer.WaitForMoreRounds(50, absl::Seconds(20))) << writer.error();
   auto replicas = source->ReplicasOf(0);
   ASSERT_TRUE(replicas.ok() && replicas->size() == 1) << replicas.status();
-  ASSERT_EQ(source->nodes()[replicas->front()]->Cli({"CLUSTER", "FAILOVER"}).value_or("?"), "OK");
-  ASSERT_TRUE(source->WaitUntilMaster(replicas->front()).ok());
+  absl::Status failover = source->Failover(replicas->front());
+  ASSERT_TRUE(failover.ok()) << failover;
   EXPECT_EQ(source->MasterOf(0).value_or(-1), replicas->front());
   ASSERT_TRUE(writer.WaitForMoreRounds(100, absl::Seconds(30))) << writer.error();
   ASSERT_TRUE(writer.Stop().ok()) << writer.error();

@@ -147,8 +147,8 @@ TEST_F(ClusterSourceTest, SourceMasterFailoverResumesThatShardByPartialResync) {
   const std::string new_master = Address(*source->nodes()[replica]);
   const std::vector<std::string> shard = SlotRanges(*source)[old_master];
   const int resumed_before = CountLogs(id, "PARTIAL_RESYNC");
-  ASSERT_EQ(source->nodes()[replica]->Cli({"CLUSTER", "FAILOVER"}).value_or("?"), "OK");
-  ASSERT_TRUE(source->WaitUntilMaster(replica).ok());
+  absl::Status failover = source->Failover(replica);
+  ASSERT_TRUE(failover.ok()) << failover;
   EXPECT_TRUE(test_support::WaitFor(
       [&] {
         return CountLogs(id, "SOURCE_FAILOVER") >= 1 &&
