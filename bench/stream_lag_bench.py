@@ -16,10 +16,11 @@ Then, per load configuration (redis-benchmark -t set -c C -P P -d 100 -r 1000000
   - a sampler records migrationd's RSS and per-thread CPU, the stats API (lag_bytes, lag_seconds,
     target_ops, read_offset, offset), the source's replication offset and replica output buffer,
     and the embedded PostgreSQL's commit / WAL fsync counters (checkpoints, about one a second);
-  - during the load, the stream worker thread's state is sampled every 5 ms from /proc (on CPU,
-    or blocked in poll on the source, the target or PostgreSQL; schedstat splits "on CPU" from
-    "runnable, waiting for a core"), and a probe times an INSERT+COMMIT on the embedded
-    PostgreSQL every 50 ms.
+  - with --diagnose only (they cost the migrationd runs ~15% of a core that native runs do not
+    pay, so they are off for comparisons): during the load, the stream worker thread's state is
+    sampled every 5 ms from /proc (on CPU, or blocked in poll on the source, the target or
+    PostgreSQL; schedstat splits "on CPU" from "runnable, waiting for a core"), and a probe times
+    an INSERT+COMMIT on the embedded PostgreSQL every 50 ms.
 A run "keeps up" when every marker arrived, the drain took at most --keepup-drain seconds and the
 lag did not grow during the load (slope <= --keepup-growth ms/s, or last-second p50 <= --keepup-lag-ms).
 Prints the tables and writes them, with the per-run details, to --out (markdown).
@@ -678,8 +679,8 @@ def run_one(system, clients, pipeline, seq_base, args):
     poller.start()
     probe.start()
     time.sleep(1.0)  # idle lag baseline
-    profiler = None
-    if md is not None:
+    profiler = pg_probe = None
+    if md is not None and args.diagnose:
         profiler = WaitProfiler(md.pid, {system.src_port: "source", system.dst_port: "target"})
         profiler.start()
         pg_probe = PgCommitProbe(md)
@@ -799,14 +800,15 @@ def run_one(system, clients, pipeline, seq_base, args):
             cmds = int(stats1.get("offset") or 0) - int(stats0.get("offset") or 0)
             res["stream_bytes"] = cmds
         res["status_after"] = md.status()
-        profiler.join()
-        pg_probe.join()
-        commits = [ms for t, ms in pg_probe.samples if b0 <= t <= b1]
-        res["pg_commit_ms"] = (pct(commits, 50), pct(commits, 99), max(commits, default=None),
-                               len(commits))
-        spikes = [(writes[s_][0], arrivals[s_]) for s_ in in_load
-                  if s_ in arrivals and arrivals[s_] - writes[s_][0] > args.spike_ms * 1e6]
-        res["worker_states"] = profiler.summary(spikes)
+        if profiler is not None:
+            profiler.join()
+            pg_probe.join()
+            commits = [ms for t, ms in pg_probe.samples if b0 <= t <= b1]
+            res["pg_commit_ms"] = (pct(commits, 50), pct(commits, 99), max(commits, default=None),
+                                   len(commits))
+            spikes = [(writes[s_][0], arrivals[s_]) for s_ in in_load
+                      if s_ in arrivals and arrivals[s_] - writes[s_][0] > args.spike_ms * 1e6]
+            res["worker_states"] = profiler.summary(spikes)
     else:
         backlog = [s["master_repl_offset"] - s["replica_offset"] for s in all_samples
                    if s.get("replica_offset") is not None and s.get("master_repl_offset")]
@@ -880,8 +882,9 @@ def detail(results):
             f"{r.get('stats_max_lag_bytes', 0):,} / lag_seconds {fmt(r.get('stats_max_lag_seconds'), '{:.3f}')}"
             f" / target_ops {fmt(r.get('stats_max_target_ops'), '{:,.0f}')}; "
             f"PostgreSQL commits {r.get('pg_commits', '-')} , WAL fsyncs {r.get('pg_wal_syncs', '-')}"
-            f" (a probe INSERT+COMMIT every 50 ms during the load took p50/p99/max "
-            f"{'/'.join(fmt(x, '{:.1f}') for x in (r.get('pg_commit_ms') or (None,) * 4)[:3])} ms)"
+            + (f" (a probe INSERT+COMMIT every 50 ms during the load took p50/p99/max "
+               f"{'/'.join(fmt(x, '{:.1f}') for x in r['pg_commit_ms'][:3])} ms)"
+               if r.get("pg_commit_ms") else "") +
             f" ({fmt(per_batch, '{:,.0f}')} stream bytes per commit); reconnects {r.get('reconnects', 0)}; "
             f"busiest threads {r.get('busy_threads')}; status after: {r.get('status_after')}")
         ws = r.get("worker_states")
@@ -921,6 +924,10 @@ def main():
     ap.add_argument("--probe-interval", type=float, default=0.010)
     ap.add_argument("--poll-period", type=float, default=0.001)
     ap.add_argument("--systems", default="native,migrationd")
+    ap.add_argument("--diagnose", action="store_true",
+                    help="during migrationd's loads, also sample its stream thread every 5 ms and "
+                         "time a PostgreSQL commit every 50 ms (costs ~15%% of a core that the "
+                         "native runs do not pay: off for comparisons)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench/STREAM_LAG.md"))
     ap.add_argument("--raw-json", default=None, help="also write every result (with timelines)")
     args = ap.parse_args()
