@@ -17,8 +17,11 @@ using engine::replication::RawReplicatedCommand;
 
 // How long a quiet source is waited for when nothing is owed by the target.
 constexpr absl::Duration kIdleWait = absl::Milliseconds(200);
-// How long the target's replies are waited for before the source is looked at again.
-constexpr absl::Duration kReplyPoll = absl::Milliseconds(1);
+// How long a quiet source is waited for while the target owes replies. The thread sleeps on the
+// source, not on the target: replies are taken, without waiting, after every send and after
+// this wait, so they never wake the thread (a wake-up per reply chunk cost the target CPU on a
+// busy machine) and acknowledgements trail by at most this much.
+constexpr absl::Duration kSourceWaitWhileOwed = absl::Milliseconds(2);
 // A batch is sent when full, when the source goes quiet, or when its first command is this old
 // (a throttled or trickling source never looks quiet).
 constexpr absl::Duration kMaxBatchAge = absl::Milliseconds(10);
@@ -100,14 +103,16 @@ absl::Status StreamForwarder::WithPartlyFailed(const absl::Status& status) const
 }
 
 absl::Status StreamForwarder::Step(TaskContext& context, bool* source_broken) {
-  const bool quiet_target = pipeline_.all_acked() && !unsent_;
-  absl::StatusOr<RawReplicatedCommand> command =
-      session_.NextRawCommand(quiet_target ? absl::Now() + kIdleWait : absl::Now());
+  // Something read that may be sent (not inside a transaction): only look at the source. Else
+  // wait for it.
+  const absl::Duration wait = unsent_ && !transaction_open_ ? absl::ZeroDuration()
+                              : pipeline_.all_acked()       ? kIdleWait
+                                                            : kSourceWaitWhileOwed;
+  absl::StatusOr<RawReplicatedCommand> command = session_.NextRawCommand(absl::Now() + wait);
   if (absl::IsDeadlineExceeded(command.status())) {
-    // The source has nothing buffered: send what was read, then wait for the target a little
-    // (briefly: new source bytes must not wait for older batches' replies).
+    // The source has nothing buffered: send what was read, and take the replies that arrived.
     if (unsent_ && !transaction_open_) RETURN_IF_ERROR(SendRead());
-    if (!pipeline_.all_acked()) return pipeline_.Collect(absl::Now() + kReplyPoll);
+    if (!pipeline_.all_acked()) return pipeline_.Collect(absl::InfinitePast());
     return absl::OkStatus();
   }
   if (!command.ok()) {
