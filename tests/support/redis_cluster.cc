@@ -113,6 +113,10 @@ absl::Status RedisCluster::Failover(int replica) const {
   // can miss that window, so the command is given again, up to 5 times.
   std::string last;
   for (int attempt = 0; attempt < 5; ++attempt) {
+    // The previous attempt may have ended just after its wait: a master refuses the command.
+    if (absl::StatusOr<int> of = MasterOf(replica); of.ok() && *of == replica) {
+      return WaitUntilOk();
+    }
     absl::StatusOr<std::string> out = nodes_.at(replica)->Cli({"CLUSTER", "FAILOVER"});
     if (!out.ok()) return out.status();
     if (*out != "OK") return absl::UnavailableError(absl::StrCat("CLUSTER FAILOVER: ", *out));
