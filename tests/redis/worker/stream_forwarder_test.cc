@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -12,6 +13,7 @@
 #include "services/engine/redis/redis_client.h"
 #include "services/engine/resp/resp.h"
 #include "tests/redis/replication/fake_source.h"
+#include "tests/redis/util/redis_test_util.h"
 #include "tests/support/redis_server.h"
 
 namespace rms::test_redis {
@@ -74,6 +76,37 @@ class StreamForwarderTest : public ::testing::Test {
 
   std::unique_ptr<test_support::RedisServer> target_;
 };
+
+TEST_F(StreamForwarderTest, AQuietSourceStillGetsEverythingAcknowledged) {
+  // The thread sleeps on the source, not on the target's replies: what was sent must still be
+  // acknowledged while the link stays open and the source says nothing more.
+  std::string stream;
+  for (int i = 0; i < 2500; ++i) stream += EncodeCommand({"INCR", "counter"});  // 3 batches
+  // The last batch's replies come 50 ms after it was sent, never in the read that follows a send.
+  stream += EncodeCommand({"DEBUG", "SLEEP", "0.05"});
+  FakeSource fake("+CONTINUE\r\n" + stream, /*close_after_script=*/false);
+  auto session = OpenOn(fake, kFakeReplId, kStart);
+  ASSERT_TRUE(session.ok()) << session.status();
+  auto client = ClientOf(*target_);
+  engine::writer::StreamPipeline pipeline(*client, {});
+  worker::CheckpointPublisher checkpoints(
+      [](const storage::Checkpoint&) { return absl::OkStatus(); }, absl::Hours(1));
+  worker::JobProgress progress;
+  worker::TaskContext context;
+  worker::StreamForwarder forwarder(**session, pipeline, checkpoints, progress,
+                                    storage::Checkpoint{"", kFakeReplId, kStart, 1, 0, {}}, {});
+  absl::Status status;
+  std::thread runner([&] { status = forwarder.Run(context); });
+  const int64_t end = kStart + static_cast<int64_t>(stream.size());
+  EXPECT_TRUE(WaitFor([&] { return progress.applied_offset.load() == end; }, absl::Seconds(20)))
+      << "applied " << progress.applied_offset.load() << " of " << end;
+  EXPECT_EQ(Cli({"GET", "counter"}), "2500");  // each once
+  context.Cancel(absl::CancelledError("the test is over"));
+  runner.join();
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(forwarder.applied().offset, end);
+  EXPECT_EQ(Cli({"GET", "counter"}), "2500");
+}
 
 TEST_F(StreamForwarderTest, LinkLostInsideATransactionResumesBeforeItsMulti) {
   const std::string before = EncodeCommand({"SET", "a", "1"});
